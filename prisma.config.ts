@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+// @ts-expect-error -- pg ships no type declarations for its internal lib/result module
 import PgResult from "pg/lib/result";
 import { defineConfig } from "prisma/config";
 

@@ -15,7 +15,6 @@ CREATE TABLE "operation" (
     "result_message" TEXT,
     "all" BOOLEAN,
     "completion_reason" TEXT,
-    "canceled_by" TEXT,
     "conflict" BOOLEAN NOT NULL DEFAULT false,
     "conflict_status" TEXT,
     "first_seen_at" TIMESTAMPTZ(3) NOT NULL,

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `npm test`: the same set-up as `npm start` (on a separate Kafka port and database), then every
+# test tier: unit, integration (real Kafka and Postgres), end-to-end (the services over HTTP).
+#   npm test                   all tiers
+#   npm test -- unit|int|e2e   one tier; or npm test -- path/to/file.test.ts ...
+# With Docker and neither DATABASE_URL nor KAFKA_BROKERS set, Kafka and Postgres run in
+# testcontainers instead of on this machine.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_node_modules
+
+if [[ -z ${DATABASE_URL:-} && -z ${KAFKA_BROKERS:-} && -z ${OPTRAIL_NO_DOCKER:-} ]] && docker_available; then
+  say "Docker answers: running Kafka and Postgres in testcontainers"
+  exec node --import tsx test/support/with-containers.ts bash scripts/test.sh "$@"
+fi
+
+export NODE_ENV=test
+export LOG_LEVEL=${LOG_LEVEL:-silent}
+export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/optrail_test}
+started_kafka=
+if [[ -z ${KAFKA_BROKERS:-} ]]; then
+  port=${OPTRAIL_TEST_KAFKA_PORT:-29092}
+  export KAFKA_DATA_DIR=${KAFKA_DATA_DIR:-$root/.data/kafka-test-$port}
+  if ! KAFKA_PORT=$port bash scripts/kafka.sh status >/dev/null; then
+    rm -rf "$KAFKA_DATA_DIR"
+    start_local_kafka "$port"
+    started_kafka=$port
+  fi
+  export KAFKA_BROKERS=127.0.0.1:$port
+  export OPTRAIL_TEST_KAFKA_CONTROL="bash $root/scripts/kafka.sh"
+  export KAFKA_PORT=$port
+fi
+cleanup() { if [[ -n $started_kafka ]]; then KAFKA_PORT=$started_kafka bash scripts/kafka.sh stop; fi; }
+trap cleanup EXIT
+
+if ! postgres_answers "$DATABASE_URL"; then
+  say "no Postgres answers at $DATABASE_URL (on these machines: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start)"
+  exit 1
+fi
+prepare_database
+
+files=()
+for arg in "$@"; do
+  case $arg in
+    unit | int | e2e) while IFS= read -r f; do files+=("$f"); done < <(find test -name "*.$arg.test.ts" | sort) ;;
+    *) files+=("$arg") ;;
+  esac
+done
+if ((${#files[@]} == 0)); then
+  for tier in unit int e2e; do
+    while IFS= read -r f; do files+=("$f"); done < <(find test -name "*.$tier.test.ts" | sort)
+  done
+fi
+say "running ${#files[@]} test files"
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

@@ -1,0 +1,62 @@
+// Composition root of ingest: builds clients from config and serves the webhook.
+import { loadConfig, type Config } from "../platform/config.js";
+import { listen } from "../platform/http.js";
+import { createKafka, ensureTopics } from "../platform/kafka.js";
+import { onShutdown, type Closer } from "../platform/lifecycle.js";
+import { createLogger, type Logger } from "../platform/logger.js";
+import { createRegistry } from "../platform/metrics.js";
+import { createIngestApp } from "./app.js";
+import { unauthenticated } from "./auth.js";
+import { createKafkaPublisher } from "./publisher.js";
+
+export async function startIngest(config: Config, logger: Logger): Promise<{ url: string; closers: Closer[] }> {
+  const registry = createRegistry("ingest");
+  const kafka = createKafka(config, logger, "ingest");
+  await ensureTopics(kafka, config).catch((err: unknown) => logger.warn({ err }, "could not ensure topics; will retry on publish"));
+  const publisher = createKafkaPublisher({
+    kafka,
+    topic: config.KAFKA_TOPIC,
+    deadLetterTopic: config.KAFKA_DEAD_LETTER_TOPIC,
+    timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
+    logger,
+  });
+  if (config.NODE_ENV === "production") {
+    throw new Error("ingest refuses to start in production without Graph credentials (see README, Connecting Microsoft Graph)");
+  }
+  logger.warn("no Graph credentials configured: accepting unauthenticated notifications (development only)");
+  const app = createIngestApp({
+    logger,
+    registry,
+    publisher,
+    authenticator: unauthenticated,
+    bodyLimit: config.INGEST_BODY_LIMIT,
+    readiness: [{ name: "kafka", check: async () => ({ ok: publisher.isConnected() || (await probeKafka(kafka)) }) }],
+  });
+  const server = await listen(app, config.INGEST_PORT, config.HOST);
+  logger.info({ url: server.url }, "ingest listening");
+  return {
+    url: server.url,
+    closers: [
+      { name: "ingest-http", close: server.close },
+      { name: "ingest-producer", close: () => publisher.close() },
+    ],
+  };
+}
+
+async function probeKafka(kafka: ReturnType<typeof createKafka>): Promise<boolean> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: "ingest" });
+  const { closers } = await startIngest(config, logger);
+  onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, closers);
+}

@@ -1,0 +1,97 @@
+// Appends events to Kafka. A send resolves only once every message is acknowledged by all in-sync
+// replicas (acks = -1); it rejects after a deadline so the webhook can answer 503 in time.
+import type { Kafka, Producer } from "kafkajs";
+import { CompressionTypes } from "kafkajs";
+import { eventKey, type OptrailEvent } from "../core/index.js";
+import { withTimeout } from "../platform/http.js";
+import type { Logger } from "../platform/logger.js";
+
+export interface DeadLetter {
+  requestId: string;
+  receivedAt: string;
+  reason: string;
+  issues: { path: string; message: string }[];
+  /** The offending item, secrets redacted. */
+  item: unknown;
+}
+
+export interface Publisher {
+  publish(events: OptrailEvent[], deadLetters?: DeadLetter[]): Promise<void>;
+  isConnected(): boolean;
+  close(): Promise<void>;
+}
+
+export interface KafkaPublisherOptions {
+  kafka: Kafka;
+  topic: string;
+  deadLetterTopic: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher {
+  const { kafka, topic, deadLetterTopic, timeoutMs, logger } = options;
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+  let connected = false;
+
+  const connect = (): Promise<Producer> => {
+    if (producer && connected) return Promise.resolve(producer);
+    connecting ??= (async () => {
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } });
+      p.on(p.events.DISCONNECT, () => {
+        connected = false;
+      });
+      try {
+        await p.connect();
+        connected = true;
+        producer = p;
+        return p;
+      } catch (err) {
+        await p.disconnect().catch(() => undefined);
+        throw err;
+      } finally {
+        connecting = undefined;
+      }
+    })();
+    return connecting;
+  };
+
+  return {
+    async publish(events, deadLetters = []) {
+      const send = async () => {
+        const p = await connect();
+        const topicMessages = [];
+        if (events.length > 0) {
+          topicMessages.push({
+            topic,
+            messages: events.map((e) => ({
+              key: eventKey(e),
+              value: JSON.stringify(e),
+              headers: { "event-type": e.type, "event-id": e.meta.eventId, "content-type": "application/json" },
+            })),
+          });
+        }
+        if (deadLetters.length > 0) {
+          topicMessages.push({
+            topic: deadLetterTopic,
+            messages: deadLetters.map((d) => ({ key: d.requestId, value: JSON.stringify(d), headers: { reason: d.reason.slice(0, 200) } })),
+          });
+        }
+        if (topicMessages.length === 0) return;
+        await p.sendBatch({ acks: -1, timeout: timeoutMs, compression: CompressionTypes.None, topicMessages });
+      };
+      try {
+        await withTimeout(send(), timeoutMs, "kafka publish");
+      } catch (err) {
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, "publish failed");
+        throw err;
+      }
+    },
+    isConnected: () => connected,
+    async close() {
+      await producer?.disconnect();
+      connected = false;
+    },
+  };
+}

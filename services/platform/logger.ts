@@ -1,0 +1,27 @@
+// Structured JSON logs (pino). Secrets are redacted by path before anything is written.
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+export const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.authorization",
+  "authorization",
+  "*.recordingAccessToken",
+  "*.*.recordingAccessToken",
+  "clientState",
+  "*.clientState",
+  "password",
+  "*.password",
+];
+
+export function createLogger(options: { level: string; name: string }): Logger {
+  return pino({
+    name: options.name,
+    level: options.level,
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    base: { service: options.name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

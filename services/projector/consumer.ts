@@ -1,0 +1,93 @@
+// The Kafka side of the projector: a consumer group feeding partition batches to the writer.
+// Offsets are committed to Kafka only after the database transaction, which holds the truth.
+import type { Consumer, Kafka } from "kafkajs";
+import type { Db } from "../platform/db.js";
+import type { Logger } from "../platform/logger.js";
+import { Counter, Histogram, type Registry } from "../platform/metrics.js";
+import { applyBatch } from "./writer.js";
+
+export interface ProjectorOptions {
+  kafka: Kafka;
+  db: Db;
+  logger: Logger;
+  registry: Registry;
+  topic: string;
+  groupId: string;
+  projection: string;
+  now?: () => Date;
+  /** Called after each applied batch (tests and the rebuild command watch progress with it). */
+  onBatch?: (info: { partition: number; nextOffset: bigint | null; highWatermark: string }) => void;
+}
+
+export interface Projector {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  isRunning(): boolean;
+}
+
+const RETRY_BASE_MS = 200;
+const RETRY_MAX_MS = 10_000;
+
+export function createProjector(options: ProjectorOptions): Projector {
+  const { kafka, db, logger, topic, groupId, projection } = options;
+  const now = options.now ?? (() => new Date());
+  const events = new Counter({ name: "optrail_projector_events_total", help: "Events folded by the projector", labelNames: ["outcome"], registers: [options.registry] });
+  const batchSeconds = new Histogram({ name: "optrail_projector_batch_duration_seconds", help: "Time to apply one batch", buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [options.registry] });
+  let consumer: Consumer | undefined;
+  let running = false;
+
+  return {
+    async start() {
+      consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, maxBytesPerPartition: 4 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 } });
+      consumer.on(consumer.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed"));
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 4,
+        eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+          if (batch.messages.length === 0) return;
+          let attempt = 0;
+          for (;;) {
+            if (!isRunning() || isStale()) return;
+            const end = batchSeconds.startTimer();
+            try {
+              const result = await applyBatch(db, {
+                projection,
+                topic: batch.topic,
+                partition: batch.partition,
+                messages: batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value })),
+                now: now(),
+              });
+              end();
+              events.inc({ outcome: "applied" }, result.applied);
+              if (result.skipped) events.inc({ outcome: "skipped" }, result.skipped);
+              if (result.deadLettered) events.inc({ outcome: "dead-lettered" }, result.deadLettered);
+              break;
+            } catch (err) {
+              // Database down or a transient failure: back off and retry the same batch; nothing was written.
+              attempt += 1;
+              const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 10));
+              logger.warn({ err: (err as Error).message, attempt, delayMs: delay, partition: batch.partition }, "batch failed; retrying");
+              await new Promise((r) => setTimeout(r, delay));
+              await heartbeat().catch(() => undefined);
+            }
+          }
+          const last = batch.messages[batch.messages.length - 1];
+          if (last) resolveOffset(last.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+          options.onBatch?.({ partition: batch.partition, nextOffset: last ? BigInt(last.offset) + 1n : null, highWatermark: batch.highWatermark });
+        },
+      });
+      running = true;
+      logger.info({ topic, groupId, projection }, "projector consuming");
+    },
+    async stop() {
+      running = false;
+      await consumer?.disconnect();
+    },
+    isRunning: () => running,
+  };
+}
