@@ -48,7 +48,11 @@ export function eventsFromNotificationItem(raw: unknown, receipt: Receipt): Item
 
   if (item.lifecycleEvent !== undefined) {
     if (!item.subscriptionId)
-      return { ok: false, reason: "lifecycle notification without subscriptionId", issues: [{ path: "subscriptionId", message: "required" }] };
+      return {
+        ok: false,
+        reason: "lifecycle notification without subscriptionId",
+        issues: [{ path: "subscriptionId", message: "required" }],
+      };
     const redacted = redactSecrets(item) as Record<string, unknown>;
     const data = {
       subscriptionId: item.subscriptionId,
@@ -63,7 +67,11 @@ export function eventsFromNotificationItem(raw: unknown, receipt: Receipt): Item
   const entities: ResourceData[] =
     item.resourceData === undefined ? [] : Array.isArray(item.resourceData) ? item.resourceData : [item.resourceData];
   if (entities.length === 0) {
-    return { ok: false, reason: "encrypted or empty resourceData is not supported", issues: [{ path: "resourceData", message: "no entity to record" }] };
+    return {
+      ok: false,
+      reason: "encrypted or empty resourceData is not supported",
+      issues: [{ path: "resourceData", message: "no entity to record" }],
+    };
   }
   const events: OptrailEvent[] = [];
   for (const [index, entity] of entities.entries()) {
@@ -107,10 +115,24 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
   if (isOperation(typeName, fromUrl.operationId ?? fromOdataId.operationId)) {
     const operationId = entity.id ?? fromUrl.operationId ?? fromOdataId.operationId;
     const callId = fromUrl.callId ?? fromOdataId.callId;
-    if (!operationId) return { ok: false, reason: "operation without an id", issues: [{ path: "id", message: "no id and none in resourceUrl" }] };
-    if (!callId) return { ok: false, reason: "operation without a call", issues: [{ path: "resourceUrl", message: "no call id in resourceUrl or @odata.id" }] };
+    if (!operationId)
+      return { ok: false, reason: "operation without an id", issues: [{ path: "id", message: "no id and none in resourceUrl" }] };
+    if (!callId)
+      return {
+        ok: false,
+        reason: "operation without a call",
+        issues: [{ path: "resourceUrl", message: "no call id in resourceUrl or @odata.id" }],
+      };
     const data = operationData({ entity, resource, callId, operationId, typeName, changeType: item.changeType, resourceUrl });
-    return { ok: true, event: { type: "OperationObserved", v: EVENT_VERSION, meta: meta(base, { changeType: item.changeType, resourceUrl, resource }), data } };
+    return {
+      ok: true,
+      event: {
+        type: "OperationObserved",
+        v: EVENT_VERSION,
+        meta: meta(base, { changeType: item.changeType, resourceUrl, resource }),
+        data,
+      },
+    };
   }
   const data = {
     callId: fromUrl.callId ?? fromOdataId.callId,
@@ -167,5 +189,10 @@ export function eventFromActionResponse(report: ActionResponse, receipt: Receipt
   const typeName = odataTypeName(entity["@odata.type"]) ?? `${report.action}Operation`;
   const resource = redactSecrets(entity) as Record<string, unknown>;
   const data = operationData({ entity, resource, callId: report.callId, operationId: entity.id, typeName, action: report.action });
-  return { type: "OperationObserved", v: EVENT_VERSION, meta: meta(base, { callId: report.callId, action: report.action, resource }), data };
+  return {
+    type: "OperationObserved",
+    v: EVENT_VERSION,
+    meta: meta(base, { callId: report.callId, action: report.action, resource }),
+    data,
+  };
 }

@@ -33,7 +33,13 @@ export function createIngestApp(deps: IngestAppDeps): Express {
   const json = express.json({ limit: deps.bodyLimit, type: () => true });
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!req.is("application/json")) {
-      return next(new HttpProblem(415, "Unsupported Media Type", `expected Content-Type application/json, got ${req.headers["content-type"] ?? "none"}`));
+      return next(
+        new HttpProblem(
+          415,
+          "Unsupported Media Type",
+          `expected Content-Type application/json, got ${req.headers["content-type"] ?? "none"}`,
+        ),
+      );
     }
     next();
   };

@@ -42,7 +42,13 @@ export async function ingestNotifications(body: unknown, receipt: Receipt, publi
     if (result.ok) {
       events.push(...result.events);
     } else {
-      deadLetters.push({ requestId: receipt.requestId, receivedAt: receipt.receivedAt, reason: result.reason, issues: result.issues, item: redactSecrets(item) });
+      deadLetters.push({
+        requestId: receipt.requestId,
+        receivedAt: receipt.receivedAt,
+        reason: result.reason,
+        issues: result.issues,
+        item: redactSecrets(item),
+      });
       itemErrors.push(...result.issues.map((i) => ({ path: `value.${index}.${i.path}`, message: i.message })));
     }
   }

@@ -38,7 +38,12 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   const connect = (): Promise<Producer> => {
     if (producer && connected) return Promise.resolve(producer);
     connecting ??= (async () => {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 } });
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      });
       p.on(p.events.DISCONNECT, () => {
         connected = false;
       });

@@ -31,22 +31,42 @@ const RETRY_MAX_MS = 10_000;
 export function createProjector(options: ProjectorOptions): Projector {
   const { kafka, db, logger, topic, groupId, projection } = options;
   const now = options.now ?? (() => new Date());
-  const events = new Counter({ name: "optrail_projector_events_total", help: "Events folded by the projector", labelNames: ["outcome"], registers: [options.registry] });
-  const batchSeconds = new Histogram({ name: "optrail_projector_batch_duration_seconds", help: "Time to apply one batch", buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [options.registry] });
+  const events = new Counter({
+    name: "optrail_projector_events_total",
+    help: "Events folded by the projector",
+    labelNames: ["outcome"],
+    registers: [options.registry],
+  });
+  const batchSeconds = new Histogram({
+    name: "optrail_projector_batch_duration_seconds",
+    help: "Time to apply one batch",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [options.registry],
+  });
   let consumer: Consumer | undefined;
   let running = false;
 
   return {
     async start() {
-      consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, maxBytesPerPartition: 4 * 1024 * 1024, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 } });
-      consumer.on(consumer.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed"));
+      consumer = kafka.consumer({
+        groupId,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3000,
+        maxBytesPerPartition: 4 * 1024 * 1024,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) =>
+        logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed"),
+      );
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
-        autoCommit: false,
+        // Resolved offsets are committed to Kafka after each batch; the database position (written in
+        // the batch's transaction) stays the truth, so a lagging Kafka commit only means re-reads.
+        autoCommit: true,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 4,
-        eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (batch.messages.length === 0) return;
           let attempt = 0;
           for (;;) {
@@ -76,9 +96,12 @@ export function createProjector(options: ProjectorOptions): Projector {
           }
           const last = batch.messages[batch.messages.length - 1];
           if (last) resolveOffset(last.offset);
-          await commitOffsetsIfNecessary();
           await heartbeat();
-          options.onBatch?.({ partition: batch.partition, nextOffset: last ? BigInt(last.offset) + 1n : null, highWatermark: batch.highWatermark });
+          options.onBatch?.({
+            partition: batch.partition,
+            nextOffset: last ? BigInt(last.offset) + 1n : null,
+            highWatermark: batch.highWatermark,
+          });
         },
       });
       running = true;

@@ -19,7 +19,15 @@ export async function startProjector(config: Config, logger: Logger, options: { 
   const kafka = createKafka(config, logger, "projector");
   const db = createDb(config);
   await ensureTopics(kafka, config);
-  const projector = createProjector({ kafka, db, logger, registry, topic: config.KAFKA_TOPIC, groupId: config.PROJECTOR_GROUP_ID, projection: config.PROJECTION_NAME });
+  const projector = createProjector({
+    kafka,
+    db,
+    logger,
+    registry,
+    topic: config.KAFKA_TOPIC,
+    groupId: config.PROJECTOR_GROUP_ID,
+    projection: config.PROJECTION_NAME,
+  });
   await projector.start();
   const closers: Closer[] = [
     { name: "projector-consumer", close: () => projector.stop() },

@@ -116,14 +116,30 @@ export function planBatch(messages: SourceMessage[], current: Map<string, Operat
       ...position,
       payload: event,
     };
-    const none = { status: null, statusBefore: null, statusAfter: null, resultCode: null, resultSubcode: null, resultMessage: null, duplicate: false, conflict: false, stale: false };
+    const none = {
+      status: null,
+      statusBefore: null,
+      statusAfter: null,
+      resultCode: null,
+      resultSubcode: null,
+      resultMessage: null,
+      duplicate: false,
+      conflict: false,
+      stale: false,
+    };
     switch (event.type) {
       case "OperationObserved": {
         let evolution;
         try {
           evolution = evolve(states.get(event.data.operationId), event);
         } catch (err) {
-          deadLetters.push({ ...position, eventId: event.meta.eventId, error: `fold failed: ${(err as Error).message}`, payload: event, createdAt: projectedAt });
+          deadLetters.push({
+            ...position,
+            eventId: event.meta.eventId,
+            error: `fold failed: ${(err as Error).message}`,
+            payload: event,
+            createdAt: projectedAt,
+          });
           continue;
         }
         const { state, effect } = evolution;
@@ -151,10 +167,26 @@ export function planBatch(messages: SourceMessage[], current: Map<string, Operat
         break;
       }
       case "CallResourceObserved":
-        history.push({ ...common, ...none, kind: "call", operationId: null, callId: event.data.callId ?? null, resourceType: event.data.resourceType, changeType: event.data.changeType ?? null });
+        history.push({
+          ...common,
+          ...none,
+          kind: "call",
+          operationId: null,
+          callId: event.data.callId ?? null,
+          resourceType: event.data.resourceType,
+          changeType: event.data.changeType ?? null,
+        });
         break;
       case "SubscriptionLifecycle":
-        history.push({ ...common, ...none, kind: "lifecycle", operationId: null, callId: null, resourceType: event.data.lifecycleEvent, changeType: null });
+        history.push({
+          ...common,
+          ...none,
+          kind: "lifecycle",
+          operationId: null,
+          callId: null,
+          resourceType: event.data.lifecycleEvent,
+          changeType: null,
+        });
         break;
       default: {
         const never: never = event;

@@ -58,7 +58,12 @@ export async function applyBatch(db: Db, input: BatchInput): Promise<BatchResult
     const last = fresh[fresh.length - 1];
     const nextOffset = BigInt(last?.offset ?? from) + 1n;
     await tx.projectionPosition.update({ where: { projection_topic_partition: key }, data: { nextOffset, updatedAt: input.now } });
-    return { applied: fresh.length - plan.deadLetters.length, skipped: input.messages.length - fresh.length, deadLettered: plan.deadLetters.length, nextOffset };
+    return {
+      applied: fresh.length - plan.deadLetters.length,
+      skipped: input.messages.length - fresh.length,
+      deadLettered: plan.deadLetters.length,
+      nextOffset,
+    };
   });
 }
 
