@@ -8,6 +8,9 @@ import PgResult from "pg/lib/result";
 import { defineConfig } from "prisma/config";
 
 const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/optrail";
+// schema.prisma reads env("DATABASE_URL"); when it is unset the CLI cannot read the generator's
+// engineType and falls back to downloading a native engine. A default keeps every command offline.
+process.env.DATABASE_URL ??= DEFAULT_DATABASE_URL;
 
 // Work-around for prisma/orm#27403: the JS schema engine reads Postgres catalog columns of types
 // `"char"` (OID 18) and `name` (OID 19), which @prisma/adapter-pg 6.x refuses to map. For the CLI
