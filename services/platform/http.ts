@@ -39,6 +39,8 @@ export function createBaseApp(options: BaseAppOptions): Express {
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      // Stream clients may pass the API token in the query (EventSource cannot set headers).
+      serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url?.replaceAll(/([?&]access_token=)[^&]*/g, "$1[redacted]") }) },
       autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" },
     }),
   );
