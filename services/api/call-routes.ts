@@ -7,7 +7,15 @@ import { decodeCursor, encodeCursor } from "./cursor.js";
 import { respondOperationList } from "./operation-routes.js";
 import { parseInput } from "./params.js";
 import type { ApiRoutes } from "./routes.js";
-import { callEventsQuery, callIdParams, callOperationListQuery, callSummarySchema, emptyQuery, eventPageSchema, operationPageSchema } from "./schemas.js";
+import {
+  callEventsQuery,
+  callIdParams,
+  callOperationListQuery,
+  callSummarySchema,
+  emptyQuery,
+  eventPageSchema,
+  operationPageSchema,
+} from "./schemas.js";
 
 const eventCursor = z.object({ t: z.iso.datetime(), e: z.string().regex(/^\d+$/) }).strict();
 
@@ -40,7 +48,10 @@ export function callRoutes(db: Db, routes: ApiRoutes): Router {
       summary: "The call's operations, with the filters and paging of GET /operations",
       params: callIdParams,
       query: callOperationListQuery,
-      responses: { 200: { description: "a page", schema: operationPageSchema, alternatives: ["text/csv"] }, 400: { description: "bad parameter" } },
+      responses: {
+        200: { description: "a page", schema: operationPageSchema, alternatives: ["text/csv"] },
+        400: { description: "bad parameter" },
+      },
     },
     async (req, res) => {
       const { callId } = parseInput(callIdParams, req.params, "path");

@@ -49,7 +49,11 @@ function responses(spec: RouteSpec): Json {
       },
     };
   }
-  if (!spec.open) out["401"] = { description: "missing or wrong API token", content: { "application/problem+json": { schema: schemaOf(problemSchema, "output") } } };
+  if (!spec.open)
+    out["401"] = {
+      description: "missing or wrong API token",
+      content: { "application/problem+json": { schema: schemaOf(problemSchema, "output") } },
+    };
   return out;
 }
 
@@ -83,10 +87,16 @@ export function docsPage(doc: Json): string {
     .flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => {
         const params = (op.parameters as Json[])
-          .map((p) => `<tr><td><code>${escapeHtml(String(p.name))}</code></td><td>${escapeHtml(String(p.in))}</td><td>${p.required ? "yes" : ""}</td><td>${escapeHtml(String(p.description ?? ""))}</td><td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td></tr>`)
+          .map(
+            (p) =>
+              `<tr><td><code>${escapeHtml(String(p.name))}</code></td><td>${escapeHtml(String(p.in))}</td><td>${p.required ? "yes" : ""}</td><td>${escapeHtml(String(p.description ?? ""))}</td><td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td></tr>`,
+          )
           .join("");
         const resp = Object.entries(op.responses as Record<string, Json>)
-          .map(([status, r]) => `<details><summary>${escapeHtml(status)} ${escapeHtml(String(r.description))}</summary><pre>${escapeHtml(JSON.stringify(r.content, null, 2))}</pre></details>`)
+          .map(
+            ([status, r]) =>
+              `<details><summary>${escapeHtml(status)} ${escapeHtml(String(r.description))}</summary><pre>${escapeHtml(JSON.stringify(r.content, null, 2))}</pre></details>`,
+          )
           .join("");
         const body = op.requestBody ? `<h4>body</h4><pre>${escapeHtml(JSON.stringify(op.requestBody, null, 2))}</pre>` : "";
         return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3><p>${escapeHtml(String(op.summary))}</p>${params ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>meaning</th><th>schema</th></tr>${params}</table>` : ""}${body}<h4>responses</h4>${resp}</section>`;
@@ -113,14 +123,28 @@ export function openApiRoutes(routes: ApiRoutes): Router {
   };
   routes.add(
     router,
-    { method: "get", path: "/openapi.json", tag: "meta", summary: "This OpenAPI 3.1 document", open: true, responses: { 200: { description: "the document" } } },
+    {
+      method: "get",
+      path: "/openapi.json",
+      tag: "meta",
+      summary: "This OpenAPI 3.1 document",
+      open: true,
+      responses: { 200: { description: "the document" } },
+    },
     (_req, res) => {
       res.json(build().doc);
     },
   );
   routes.add(
     router,
-    { method: "get", path: "/docs", tag: "meta", summary: "Browsable API documentation", open: true, responses: { 200: { description: "HTML", contentType: "text/html" } } },
+    {
+      method: "get",
+      path: "/docs",
+      tag: "meta",
+      summary: "Browsable API documentation",
+      open: true,
+      responses: { 200: { description: "HTML", contentType: "text/html" } },
+    },
     (_req, res) => {
       res.type("html").send(build().html);
     },

@@ -89,7 +89,11 @@ export function operationListSql(f: OperationFilters, page: OperationPageRequest
   return Prisma.sql`SELECT ${COLUMNS} FROM operation ${where} ORDER BY first_seen_at ${dir}, id ${dir} LIMIT ${page.limit + 1}`;
 }
 
-export async function listOperations(db: Db, f: OperationFilters, page: OperationPageRequest): Promise<{ rows: Operation[]; more: boolean }> {
+export async function listOperations(
+  db: Db,
+  f: OperationFilters,
+  page: OperationPageRequest,
+): Promise<{ rows: Operation[]; more: boolean }> {
   const rows = await db.$queryRaw<Operation[]>(operationListSql(f, page));
   const more = rows.length > page.limit;
   return { rows: more ? rows.slice(0, page.limit) : rows, more };

@@ -76,7 +76,8 @@ export async function respondOperationList(db: Db, req: Request, res: Response, 
   let after: { t: Date; id: string } | undefined;
   if (cursor) {
     const c = decodeCursor(cursor, timeIdCursor);
-    if (c.o !== order) throw badRequest("invalid query parameter: cursor", [{ path: "cursor", message: "the cursor belongs to the other order" }]);
+    if (c.o !== order)
+      throw badRequest("invalid query parameter: cursor", [{ path: "cursor", message: "the cursor belongs to the other order" }]);
     after = { t: new Date(c.t), id: c.id };
   }
   if (wantsCsv(req)) {
@@ -153,7 +154,10 @@ export function operationRoutes(db: Db, routes: ApiRoutes): Router {
       const { id } = parseInput(idParams, req.params, "path");
       const history = await getOperationHistory(db, id);
       if (wantsCsv(req)) {
-        res.status(200).type(CSV).attachment(`operation-${id.replaceAll(/[^A-Za-z0-9._-]/g, "_")}-history.csv`);
+        res
+          .status(200)
+          .type(CSV)
+          .attachment(`operation-${id.replaceAll(/[^A-Za-z0-9._-]/g, "_")}-history.csv`);
         res.send(csvHeader(historyColumns) + csvLines(historyColumns, history.events));
         return;
       }

@@ -77,7 +77,9 @@ export const ackBody = z.object({ by: text(), note: z.string().max(2000).optiona
 // ---- responses --------------------------------------------------------------------------------
 
 const iso = z.string().describe("ISO 8601 instant");
-const resultInfo = z.object({ code: z.number().int().nullable(), subcode: z.number().int().nullable(), message: z.string().nullable() }).nullable();
+const resultInfo = z
+  .object({ code: z.number().int().nullable(), subcode: z.number().int().nullable(), message: z.string().nullable() })
+  .nullable();
 
 export const operationViewSchema = z.object({
   id: z.string(),
@@ -149,7 +151,11 @@ export const statsSchema = z.object({
   series: z.array(z.object({ bucketStart: iso, total: z.number().int(), failed: z.number().int(), canceled: z.number().int() })),
 });
 
-const delivery = z.object({ state: z.enum(["pending", "delivered", "failed", "disabled"]), attempts: z.number().int(), lastError: z.string().nullable() });
+const delivery = z.object({
+  state: z.enum(["pending", "delivered", "failed", "disabled"]),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+});
 export const alertViewSchema = z.object({
   id: z.string(),
   rule: z.string(),

@@ -50,7 +50,9 @@ function serve(
   next: (after: bigint) => Promise<{ events: { id: bigint; data: unknown }[]; position: bigint }>,
   event: string,
 ) {
-  res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  res
+    .status(200)
+    .set({ "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
   res.flushHeaders();
   res.write(`retry: 2000\n\n`);
   streams.add(res);
@@ -94,11 +96,20 @@ export function streamRoutes(db: Db, routes: ApiRoutes, streams: Streams, option
     async (req, res) => {
       parseInput(streamQuery, req.query, "query");
       const start = lastEventId(req) ?? (await db.alert.aggregate({ _max: { seq: true } }))._max.seq ?? 0n;
-      serve(req, res, streams, options, logger, start, async (after) => {
-        const rows = await db.alert.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: BATCH });
-        const last = rows[rows.length - 1];
-        return { events: rows.map((a) => ({ id: a.seq, data: alertView(a) })), position: last?.seq ?? after };
-      }, "alert");
+      serve(
+        req,
+        res,
+        streams,
+        options,
+        logger,
+        start,
+        async (after) => {
+          const rows = await db.alert.findMany({ where: { seq: { gt: after } }, orderBy: { seq: "asc" }, take: BATCH });
+          const last = rows[rows.length - 1];
+          return { events: rows.map((a) => ({ id: a.seq, data: alertView(a) })), position: last?.seq ?? after };
+        },
+        "alert",
+      );
     },
   );
 
@@ -115,22 +126,31 @@ export function streamRoutes(db: Db, routes: ApiRoutes, streams: Streams, option
     async (req, res) => {
       parseInput(streamQuery, req.query, "query");
       const start = lastEventId(req) ?? (await db.operationEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
-      serve(req, res, streams, options, logger, start, async (after) => {
-        const rows = await db.operationEvent.findMany({
-          where: { id: { gt: after }, kind: "operation" },
-          select: { id: true, operationId: true, statusBefore: true, statusAfter: true },
-          orderBy: { id: "asc" },
-          take: BATCH,
-        });
-        const last = rows[rows.length - 1];
-        const changed = new Map<string, bigint>();
-        for (const r of rows) if (r.operationId && r.statusBefore !== r.statusAfter) changed.set(r.operationId, r.id);
-        const ops = changed.size > 0 ? await db.operation.findMany({ where: { id: { in: [...changed.keys()] } } }) : [];
-        const events = ops
-          .map((o) => ({ id: changed.get(o.id) ?? 0n, data: operationView(o) }))
-          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        return { events, position: last?.id ?? after };
-      }, "operation");
+      serve(
+        req,
+        res,
+        streams,
+        options,
+        logger,
+        start,
+        async (after) => {
+          const rows = await db.operationEvent.findMany({
+            where: { id: { gt: after }, kind: "operation" },
+            select: { id: true, operationId: true, statusBefore: true, statusAfter: true },
+            orderBy: { id: "asc" },
+            take: BATCH,
+          });
+          const last = rows[rows.length - 1];
+          const changed = new Map<string, bigint>();
+          for (const r of rows) if (r.operationId && r.statusBefore !== r.statusAfter) changed.set(r.operationId, r.id);
+          const ops = changed.size > 0 ? await db.operation.findMany({ where: { id: { in: [...changed.keys()] } } }) : [];
+          const events = ops
+            .map((o) => ({ id: changed.get(o.id) ?? 0n, data: operationView(o) }))
+            .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          return { events, position: last?.id ?? after };
+        },
+        "operation",
+      );
     },
   );
 
