@@ -21,6 +21,8 @@ export type DispatcherConfig = Pick<
   | "ALERT_MAX_ATTEMPTS"
   | "ALERT_DISPATCH_INTERVAL_MS"
   | "ALERT_STUCK_AFTER_MINUTES"
+  | "KAFKA_TOPIC_PARTITIONS"
+  | "KAFKA_REPLICATION_FACTOR"
 >;
 
 export interface AlertDispatcherOptions {
@@ -198,8 +200,28 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       });
   };
 
+  /** Creates the alert topic if missing. Not waiting for leaders: the first sends retry until it is ready. */
+  async function ensureAlertTopic(): Promise<void> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      if ((await admin.listTopics()).includes(config.ALERT_TOPIC)) return;
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: [
+          { topic: config.ALERT_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR },
+        ],
+      });
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, topic: config.ALERT_TOPIC }, "could not ensure the alert topic; delivery will retry");
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   return {
     async start() {
+      await ensureAlertTopic();
       stopped = false;
       loop();
     },

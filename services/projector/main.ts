@@ -19,7 +19,7 @@ export async function startProjector(config: Config, logger: Logger, options: { 
   const registry = createRegistry("projector");
   const kafka = createKafka(config, logger, "projector");
   const db = createDb(config);
-  await ensureTopics(kafka, config, [config.ALERT_TOPIC]);
+  await ensureTopics(kafka, config);
   const projector = createProjector({
     kafka,
     db,
