@@ -2,7 +2,9 @@
 // filters, cursor paging, CSV export, calls, stats, alerts, tokens, streams, and the OpenAPI document.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { startApi } from "../../services/api/main.js";
 import { openApiDocument } from "../../services/api/openapi.js";
+import { createLogger } from "../../services/platform/logger.js";
 import {
   alertPageSchema,
   alertViewSchema,
@@ -336,5 +338,10 @@ describe("read API tokens", () => {
     controller.abort();
     const denied = await fetch(`${api.url}/alerts/stream?access_token=nope`);
     assert.equal(denied.status, 401);
+  });
+
+  it("when started in production without API_TOKENS, then the api refuses to start", async () => {
+    const config = { ...testConfig(), NODE_ENV: "production" as const, API_TOKENS: [] };
+    await assert.rejects(startApi(config, createLogger({ level: "silent", name: "t" })), /API_TOKENS/);
   });
 });
