@@ -83,12 +83,19 @@ export async function respondOperationList(db: Db, req: Request, res: Response, 
   if (wantsCsv(req)) {
     res.status(200).type(CSV).attachment("operations.csv");
     res.write(csvHeader(operationColumns));
-    for (;;) {
-      const { rows, more } = await listOperations(db, filters, { limit: CSV_PAGE, order, after });
-      if (rows.length > 0 && !res.write(csvLines(operationColumns, rows))) await new Promise((r) => res.once("drain", r));
-      const last = rows[rows.length - 1];
-      if (!more || !last || res.destroyed) break;
-      after = { t: last.firstSeenAt, id: last.id };
+    try {
+      for (;;) {
+        const { rows, more } = await listOperations(db, filters, { limit: CSV_PAGE, order, after });
+        if (rows.length > 0 && !res.write(csvLines(operationColumns, rows))) await new Promise((r) => res.once("drain", r));
+        const last = rows[rows.length - 1];
+        if (!more || !last || res.destroyed) break;
+        after = { t: last.firstSeenAt, id: last.id };
+      }
+    } catch (err) {
+      // The 200 and part of the file are out: cut the connection so the client sees an incomplete download.
+      req.log?.error({ err }, "csv export failed");
+      res.destroy(err as Error);
+      return;
     }
     res.end();
     return;

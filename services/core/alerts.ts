@@ -37,7 +37,10 @@ export function alertKey(rule: AlertRule, operationId: string): { id: string; id
   return { id: `al_${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 32)}`, idempotencyKey };
 }
 
-function draft(rule: AlertRule, severity: AlertSeverity, title: string, s: OperationState, at: Date): AlertDraft {
+/** The operation fields an alert copies. */
+export type AlertSubject = Pick<OperationState, "id" | "callId" | "type" | "status" | "resultCode" | "resultSubcode" | "resultMessage">;
+
+function draft(rule: AlertRule, severity: AlertSeverity, title: string, s: AlertSubject, at: Date): AlertDraft {
   return {
     ...alertKey(rule, s.id),
     rule,
@@ -73,7 +76,7 @@ export function alertsFor(before: OperationState | undefined, after: OperationSt
 }
 
 /** The sweeper's alert for an operation still notStarted/running after the configured time. */
-export function stuckAlertFor(s: OperationState, minutes: number, at: Date): AlertDraft {
+export function stuckAlertFor(s: AlertSubject, minutes: number, at: Date): AlertDraft {
   return draft("stuck-operation", "warning", `${s.type} ${s.status} for more than ${minutes} min on call ${s.callId}`, s, at);
 }
 

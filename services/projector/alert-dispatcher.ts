@@ -9,7 +9,6 @@ import type { Logger } from "../platform/logger.js";
 import { Counter, type Registry } from "../platform/metrics.js";
 import { insertAlerts } from "./alert-outbox.js";
 import { webhookMessage } from "./alert-webhook.js";
-import { rowToState } from "./writer.js";
 
 export type DispatcherConfig = Pick<
   Config,
@@ -89,20 +88,24 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     });
   }
 
-  const due = (target: Target) => {
+  /**
+   * Claims the alerts due for a target: FOR UPDATE SKIP LOCKED plus a lease (next attempt pushed out),
+   * so several projector instances never send the same alert at the same time.
+   */
+  async function due(target: Target) {
     const at = now();
-    return target === "kafka"
-      ? db.alert.findMany({
-          where: { kafkaState: "pending", OR: [{ kafkaNextAttemptAt: null }, { kafkaNextAttemptAt: { lte: at } }] },
-          orderBy: { seq: "asc" },
-          take: BATCH,
-        })
-      : db.alert.findMany({
-          where: { webhookState: "pending", OR: [{ webhookNextAttemptAt: null }, { webhookNextAttemptAt: { lte: at } }] },
-          orderBy: { seq: "asc" },
-          take: BATCH,
-        });
-  };
+    const lease = new Date(at.getTime() + config.ALERT_WEBHOOK_TIMEOUT_MS * BATCH + 10_000);
+    const claimed =
+      target === "kafka"
+        ? await db.$queryRaw<{ id: string }[]>`UPDATE alert SET kafka_next_attempt_at = ${lease} WHERE id IN (
+            SELECT id FROM alert WHERE kafka_state = 'pending' AND (kafka_next_attempt_at IS NULL OR kafka_next_attempt_at <= ${at})
+            ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) RETURNING id`
+        : await db.$queryRaw<{ id: string }[]>`UPDATE alert SET webhook_next_attempt_at = ${lease} WHERE id IN (
+            SELECT id FROM alert WHERE webhook_state = 'pending' AND (webhook_next_attempt_at IS NULL OR webhook_next_attempt_at <= ${at})
+            ORDER BY seq LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) RETURNING id`;
+    if (claimed.length === 0) return [];
+    return db.alert.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, orderBy: { seq: "asc" } });
+  }
 
   async function sweepStuck(): Promise<void> {
     const minutes = config.ALERT_STUCK_AFTER_MINUTES;
@@ -117,7 +120,7 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     await db.$transaction((tx) =>
       insertAlerts(
         tx,
-        rows.map((r) => stuckAlertFor(rowToState(r), minutes, at)),
+        rows.map((r) => stuckAlertFor(r, minutes, at)),
       ),
     );
   }
