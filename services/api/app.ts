@@ -41,6 +41,7 @@ export function createApiApp(deps: ApiAppDeps): Express {
   const streams = deps.streams ?? new Streams();
   const stream = deps.stream ?? { pollIntervalMs: 1000, keepAliveMs: 15_000 };
 
+  // Open routers (docs, static dashboard assets) go above the token check; the rest below it, one line each.
   app.use(openApiRoutes(routes));
   app.use(requireToken(deps.tokens ?? []));
   app.use(streamRoutes(deps.db, routes, streams, stream, deps.logger));
