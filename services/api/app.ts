@@ -1,38 +1,54 @@
-// The read API. Handlers parse, call one query, map the result.
+// The read API: the shared base app, open documentation, the token check, then one router per area.
 import type { Express } from "express";
-import { z } from "zod";
 import type { Db } from "../platform/db.js";
 import { createBaseApp, finishApp, type ReadinessCheck } from "../platform/http.js";
 import type { Logger } from "../platform/logger.js";
 import type { Registry } from "../platform/metrics.js";
-import { badRequest } from "../platform/problem.js";
-import { getOperation, getOperationHistory } from "./queries.js";
+import { alertRoutes } from "./alert-routes.js";
+import { requireToken } from "./auth.js";
+import { callRoutes } from "./call-routes.js";
+import { openApiRoutes } from "./openapi.js";
+import { operationRoutes } from "./operation-routes.js";
+import { ApiRoutes } from "./routes.js";
+import { statsRoutes } from "./stats-routes.js";
+import { Streams, streamRoutes, type StreamOptions } from "./stream-routes.js";
 
 export interface ApiAppDeps {
   db: Db;
   logger: Logger;
   registry: Registry;
   readiness: ReadinessCheck[];
-}
-
-const operationIdSchema = z.string().min(1).max(200);
-
-function parseId(value: unknown): string {
-  const parsed = operationIdSchema.safeParse(value);
-  if (!parsed.success) throw badRequest("invalid operation id", [{ path: "id", message: parsed.error.issues[0]?.message ?? "invalid" }]);
-  return parsed.data;
+  /** API_TOKENS; empty = no token required (refused in production by main.ts). */
+  tokens?: string[];
+  streams?: Streams;
+  stream?: StreamOptions;
+  /** Tests: check every JSON response against its declared schema (see ApiRoutes.violations). */
+  validateResponses?: boolean;
+  now?: () => Date;
 }
 
 export function createApiApp(deps: ApiAppDeps): Express {
   const app = createBaseApp({ logger: deps.logger, registry: deps.registry, readiness: deps.readiness });
+  const routes = new ApiRoutes(deps.validateResponses);
+  app.locals.routes = routes;
+  for (const [path, summary] of [
+    ["/healthz", "Liveness"],
+    ["/readyz", "Readiness (database, Kafka)"],
+    ["/metrics", "Prometheus metrics"],
+  ] as const) {
+    routes.describe({ method: "get", path, summary, tag: "meta", open: true, responses: { 200: { description: summary } } });
+  }
+  const streams = deps.streams ?? new Streams();
+  const stream = deps.stream ?? { pollIntervalMs: 1000, keepAliveMs: 15_000 };
 
-  app.get("/operations/:id", async (req, res) => {
-    res.json(await getOperation(deps.db, parseId(req.params.id)));
-  });
-
-  app.get("/operations/:id/history", async (req, res) => {
-    res.json(await getOperationHistory(deps.db, parseId(req.params.id)));
-  });
+  // Open routers (docs, static dashboard assets) go above the token check; the rest below it, one line each.
+  app.use(openApiRoutes(routes));
+  app.use(requireToken(deps.tokens ?? []));
+  app.use(streamRoutes(deps.db, routes, streams, stream, deps.logger));
+  app.use(operationRoutes(deps.db, routes));
+  app.use(callRoutes(deps.db, routes));
+  app.use(alertRoutes(deps.db, routes, deps.now));
+  app.use(statsRoutes(deps.db, routes, deps.now));
 
   return finishApp(app);
 }

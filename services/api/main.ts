@@ -8,6 +8,7 @@ import { onShutdown, type Closer } from "../platform/lifecycle.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { createRegistry } from "../platform/metrics.js";
 import { createApiApp } from "./app.js";
+import { Streams } from "./stream-routes.js";
 
 async function kafkaReachable(kafka: Kafka): Promise<{ ok: boolean }> {
   const admin = kafka.admin();
@@ -21,13 +22,21 @@ async function kafkaReachable(kafka: Kafka): Promise<{ ok: boolean }> {
 }
 
 export async function startApi(config: Config, logger: Logger): Promise<{ url: string; closers: Closer[] }> {
+  if (config.NODE_ENV === "production" && config.API_TOKENS.length === 0) {
+    throw new Error("the api refuses to start in production without API_TOKENS (see README, Configuration)");
+  }
+  if (config.API_TOKENS.length === 0) logger.warn("API_TOKENS is empty: the read API answers without a token (development only)");
   const registry = createRegistry("api");
+  const streams = new Streams();
   const db = createDb(config);
   const kafka = createKafka(config, logger, "api");
   const app = createApiApp({
     db,
     logger,
     registry,
+    tokens: config.API_TOKENS,
+    streams,
+    stream: { pollIntervalMs: config.STREAM_POLL_INTERVAL_MS, keepAliveMs: config.STREAM_KEEPALIVE_MS },
     readiness: [
       { name: "database", check: () => pingDb(db) },
       { name: "kafka", check: () => kafkaReachable(kafka) },
@@ -38,6 +47,7 @@ export async function startApi(config: Config, logger: Logger): Promise<{ url: s
   return {
     url: server.url,
     closers: [
+      { name: "api-streams", close: () => streams.closeAll() },
       { name: "api-http", close: server.close },
       { name: "api-db", close: () => db.$disconnect() },
     ],

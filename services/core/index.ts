@@ -1,4 +1,5 @@
 // The pure domain core: Graph payload schemas, events, and the operation fold. No I/O here.
+export * from "./alerts.js";
 export * from "./events.js";
 export * from "./graph.js";
 export * from "./operation.js";

@@ -11,6 +11,8 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+const emptyAsUnset = (v: unknown) => (v === "" ? undefined : v);
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -32,6 +34,19 @@ export const configSchema = z.object({
   PROJECTION_NAME: z.string().default("main"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   METRICS_ENABLED: bool.default(true),
+  // api (issue 5): read-API tokens, alert rules and delivery, live streams.
+  API_TOKENS: list.default([]),
+  ALERT_FAILED_TYPES: list.default([]),
+  ALERT_STUCK_AFTER_MINUTES: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(10_080).optional()),
+  ALERT_TOPIC: z.string().min(1).default("optrail.alerts.v1"),
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/ }).optional()),
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  ALERT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(1000),
+  ALERT_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
+  ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(12),
+  ALERT_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  STREAM_KEEPALIVE_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,7 +4,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Express, type RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
-import type { Logger } from "./logger.js";
+import { redactUrl, type Logger } from "./logger.js";
 import { createHttpMetrics, type Registry } from "./metrics.js";
 import { notFoundHandler, problemHandler } from "./problem.js";
 
@@ -39,6 +39,8 @@ export function createBaseApp(options: BaseAppOptions): Express {
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      // Stream clients may pass the API token in the query (EventSource cannot set headers).
+      serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url === undefined ? undefined : redactUrl(req.url) }) },
       autoLogging: { ignore: (req) => req.url === "/metrics" || req.url === "/healthz" },
     }),
   );

@@ -6,6 +6,7 @@ export type { Logger };
 export const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
+  "req.query.access_token",
   "headers.authorization",
   "authorization",
   "*.recordingAccessToken",
@@ -15,6 +16,11 @@ export const REDACTED_PATHS = [
   "password",
   "*.password",
 ];
+
+/** Removes the value of an `access_token` query parameter from a URL (streams accept the API token there). */
+export function redactUrl(url: string): string {
+  return url.replaceAll(/([?&]access_token=)[^&#]*/gi, "$1[redacted]");
+}
 
 export function createLogger(options: { level: string; name: string }): Logger {
   return pino({

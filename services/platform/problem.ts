@@ -1,5 +1,6 @@
 // Typed errors and their single mapping to RFC 9457 problem+json responses.
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import { redactUrl } from "./logger.js";
 
 export interface ProblemBody {
   type: string;
@@ -36,7 +37,7 @@ export function sendProblem(res: Response, problem: HttpProblem, requestId?: str
     status: problem.status,
     ...(problem.detail ? { detail: problem.detail } : {}),
     ...(problem.errors ? { errors: problem.errors } : {}),
-    instance: res.req.originalUrl,
+    instance: redactUrl(res.req.originalUrl),
     ...(requestId ? { requestId } : {}),
   };
   res.status(problem.status).type("application/problem+json").json(body);

@@ -1,6 +1,7 @@
 // The Kafka side of the projector: a consumer group feeding partition batches to the writer.
 // Offsets are committed to Kafka only after the database transaction, which holds the truth.
 import type { Consumer, Kafka } from "kafkajs";
+import type { AlertRules } from "../core/index.js";
 import type { Db } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import { Counter, Histogram, type Registry } from "../platform/metrics.js";
@@ -15,6 +16,7 @@ export interface ProjectorOptions {
   groupId: string;
   projection: string;
   now?: () => Date;
+  alertRules?: AlertRules;
   /** Called after each applied batch (tests and the rebuild command watch progress with it). */
   onBatch?: (info: { partition: number; nextOffset: bigint | null; highWatermark: string }) => void;
 }
@@ -79,6 +81,7 @@ export function createProjector(options: ProjectorOptions): Projector {
                 partition: batch.partition,
                 messages: batch.messages.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value })),
                 now: now(),
+                alertRules: options.alertRules,
               });
               end();
               events.inc({ outcome: "applied" }, result.applied);

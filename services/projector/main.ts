@@ -7,6 +7,7 @@ import { onShutdown, type Closer } from "../platform/lifecycle.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { createRegistry } from "../platform/metrics.js";
 import { createBaseApp, finishApp } from "../platform/http.js";
+import { createAlertDispatcher } from "./alert-dispatcher.js";
 import { createProjector } from "./consumer.js";
 
 export interface StartedProjector {
@@ -27,10 +28,14 @@ export async function startProjector(config: Config, logger: Logger, options: { 
     topic: config.KAFKA_TOPIC,
     groupId: config.PROJECTOR_GROUP_ID,
     projection: config.PROJECTION_NAME,
+    alertRules: { failedTypes: config.ALERT_FAILED_TYPES },
   });
   await projector.start();
+  const dispatcher = createAlertDispatcher({ db, kafka, logger, registry, config });
+  await dispatcher.start();
   const closers: Closer[] = [
     { name: "projector-consumer", close: () => projector.stop() },
+    { name: "alert-dispatcher", close: () => dispatcher.stop() },
     { name: "projector-db", close: () => db.$disconnect() },
   ];
   if (options.metricsPort === undefined) return { closers };

@@ -1,6 +1,15 @@
 // The projection as a pure function: a batch of decoded Kafka messages plus the current states of
 // the operations they touch → the new states, the history rows and the dead letters.
-import { evolve, optrailEventSchema, type OperationState, type OptrailEvent } from "../core/index.js";
+import {
+  alertsFor,
+  DEFAULT_ALERT_RULES,
+  evolve,
+  optrailEventSchema,
+  type AlertDraft,
+  type AlertRules,
+  type OperationState,
+  type OptrailEvent,
+} from "../core/index.js";
 
 export interface SourceMessage {
   topic: string;
@@ -52,6 +61,8 @@ export interface BatchPlan {
   operations: Map<string, OperationState>;
   history: HistoryRow[];
   deadLetters: DeadLetterRow[];
+  /** Alerts raised by the batch's row changes (written to the outbox in the same transaction). */
+  alerts: AlertDraft[];
 }
 
 type Decoded = { ok: true; event: OptrailEvent } | { ok: false; error: string; payload: unknown; eventId: string | null };
@@ -91,11 +102,17 @@ export function operationIdsOf(messages: SourceMessage[]): string[] {
  * Folds a batch in order. A message that cannot be decoded, or whose fold throws (a poison event),
  * becomes a dead letter; the rest of the batch goes on.
  */
-export function planBatch(messages: SourceMessage[], current: Map<string, OperationState>, projectedAt: Date): BatchPlan {
+export function planBatch(
+  messages: SourceMessage[],
+  current: Map<string, OperationState>,
+  projectedAt: Date,
+  alertRules: AlertRules = DEFAULT_ALERT_RULES,
+): BatchPlan {
   const states = new Map(current);
   const operations = new Map<string, OperationState>();
   const history: HistoryRow[] = [];
   const deadLetters: DeadLetterRow[] = [];
+  const alerts: AlertDraft[] = [];
 
   for (const m of messages) {
     const position = { topic: m.topic, partition: m.partition, offset: BigInt(m.offset) };
@@ -144,6 +161,7 @@ export function planBatch(messages: SourceMessage[], current: Map<string, Operat
         }
         const { state, effect } = evolution;
         if (effect.kind !== "duplicate") {
+          alerts.push(...alertsFor(states.get(state.id), state, alertRules, projectedAt));
           states.set(state.id, state);
           operations.set(state.id, state);
         }
@@ -194,5 +212,5 @@ export function planBatch(messages: SourceMessage[], current: Map<string, Operat
       }
     }
   }
-  return { operations, history, deadLetters };
+  return { operations, history, deadLetters, alerts };
 }

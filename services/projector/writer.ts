@@ -1,6 +1,7 @@
 // The projection's one writer: applies a planned batch and the new position in ONE transaction.
-import type { OperationState } from "../core/index.js";
+import type { AlertRules, OperationState } from "../core/index.js";
 import { Prisma, type Db, type Tx } from "../platform/db.js";
+import { insertAlerts } from "./alert-outbox.js";
 import { operationIdsOf, planBatch, type BatchPlan, type SourceMessage } from "./projection.js";
 
 export interface BatchInput {
@@ -9,6 +10,7 @@ export interface BatchInput {
   partition: number;
   messages: SourceMessage[];
   now: Date;
+  alertRules?: AlertRules;
 }
 
 export interface BatchResult {
@@ -52,8 +54,9 @@ export async function applyBatch(db: Db, input: BatchInput): Promise<BatchResult
 
     const ids = operationIdsOf(fresh);
     const rows = ids.length > 0 ? await tx.operation.findMany({ where: { id: { in: ids } } }) : [];
-    const plan = planBatch(fresh, new Map(rows.map((r) => [r.id, rowToState(r)])), input.now);
+    const plan = planBatch(fresh, new Map(rows.map((r) => [r.id, rowToState(r)])), input.now, input.alertRules);
     await write(tx, plan);
+    await insertAlerts(tx, plan.alerts);
 
     const last = fresh[fresh.length - 1];
     const nextOffset = BigInt(last?.offset ?? from) + 1n;

@@ -8,7 +8,7 @@ export function testDb(config: Config): Db {
 
 /** Empties the projection tables (tests run one file at a time). */
 export async function resetTables(db: Db): Promise<void> {
-  await db.$executeRawUnsafe("TRUNCATE operation, operation_event, projection_position, dead_letter RESTART IDENTITY");
+  await db.$executeRawUnsafe("TRUNCATE operation, operation_event, projection_position, dead_letter, alert RESTART IDENTITY");
 }
 
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
