@@ -6,6 +6,7 @@ import { createBaseApp, finishApp, type ReadinessCheck } from "../platform/http.
 import type { Logger } from "../platform/logger.js";
 import type { Registry } from "../platform/metrics.js";
 import { badRequest } from "../platform/problem.js";
+import { createDashboardRouter } from "./dashboard-routes.js";
 import { getOperation, getOperationHistory } from "./queries.js";
 
 export interface ApiAppDeps {
@@ -25,6 +26,7 @@ function parseId(value: unknown): string {
 
 export function createApiApp(deps: ApiAppDeps): Express {
   const app = createBaseApp({ logger: deps.logger, registry: deps.registry, readiness: deps.readiness });
+  app.use(createDashboardRouter());
 
   app.get("/operations/:id", async (req, res) => {
     res.json(await getOperation(deps.db, parseId(req.params.id)));
