@@ -21,7 +21,7 @@ export async function* readSse(api: ApiClient, path: string, signal: AbortSignal
   if (!res.ok || !res.body) {
     const problem = await res.json().catch(() => ({}));
     // Before the streams existed, /operations/stream was read as "the operation with id stream".
-    if (res.status === 404) throw new CliError(EXIT.unavailable, `the API at ${url.origin} has no GET ${url.pathname} stream`);
+    if (res.status === 404) throw new CliError(EXIT.unavailable, `the API at ${url.origin} has no GET ${url.pathname} (SSE) endpoint`);
     throw httpError("GET", url, res.status, problem as { detail?: string });
   }
   onOpen?.();

@@ -36,6 +36,8 @@ export function askForToken(reason) {
   const input = document.getElementById("token-input");
   document.getElementById("token-reason").textContent = reason;
   input.value = getToken();
+  dialog.returnValue = "";
+  document.getElementById("token-cancel").onclick = () => dialog.close("cancel");
   pendingPrompt = new Promise((resolve) => {
     dialog.addEventListener(
       "close",

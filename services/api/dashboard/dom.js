@@ -91,15 +91,16 @@ export function panel(title, testid, ...body) {
 /** What to show in a panel whose request failed: a missing endpoint is said plainly. */
 export function errorNote(err) {
   const status = err?.status;
+  if (status === 404 && err.missingRoute) {
+    return h("p", { class: "muted unavailable", testid: "panel-error" }, `Not available: this API has no GET /${err.path} endpoint.`);
+  }
   const text =
-    status === 404 && err.missingRoute
-      ? `Not available: this API has no ${err.path} endpoint.`
-      : status === 404
-        ? (err.detail ?? "Not found.")
-        : status === 401
-          ? "The API needs a token (API token, top right)."
-          : status
-            ? `The API answered ${status}: ${err.detail ?? err.title ?? ""}`
-            : `The API cannot be reached: ${err?.message ?? err}`;
+    status === 404
+      ? (err.detail ?? "Not found.")
+      : status === 401
+        ? "The API needs a token (API token, top right)."
+        : status
+          ? `The API answered ${status}: ${err.detail ?? err.title ?? ""}`
+          : `The API cannot be reached: ${err?.message ?? err}`;
   return h("p", { class: "error", role: "alert", testid: "panel-error" }, text);
 }

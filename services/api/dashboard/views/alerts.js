@@ -44,7 +44,7 @@ function alertItem(alert, onAcked) {
   const actions = h("div", { class: "alert-actions" });
   const li = h(
     "li",
-    { class: `alert severity-${alert.severity ?? "warning"}`, testid: "alert-item", dataset: { alertId: alert.id, state: alert.state } },
+    { class: "alert", testid: "alert-item", dataset: { alertId: alert.id, state: alert.state, severity: alert.severity ?? "warning" } },
     h(
       "div",
       { class: "alert-main" },

@@ -117,28 +117,23 @@ export function operationTable(load) {
   const tbody = h("tbody", {});
   const more = h("div", { class: "more" });
   const note = h("p", { class: "muted small", testid: "results-count" });
-  const element = h(
-    "div",
-    { class: "results", testid: "search-results" },
-    note,
+  const tableEl = h(
+    "table",
+    { class: "grid", hidden: true },
     h(
-      "table",
-      { class: "grid" },
+      "thead",
+      {},
       h(
-        "thead",
+        "tr",
         {},
-        h(
-          "tr",
-          {},
-          ["operation", "type", "status", "outcome", "result", "call", "client context", "first seen", "last change"].map((c) =>
-            h("th", { scope: "col" }, c),
-          ),
+        ["operation", "type", "status", "outcome", "result", "call", "client context", "first seen", "last change"].map((c) =>
+          h("th", { scope: "col" }, c),
         ),
       ),
-      tbody,
     ),
-    more,
+    tbody,
   );
+  const element = h("div", { class: "results", testid: "search-results" }, note, tableEl, more);
   let shown = 0;
   async function page(cursor) {
     try {
@@ -146,6 +141,7 @@ export function operationTable(load) {
       if (!cursor) tbody.replaceChildren();
       for (const op of res.items ?? []) tbody.append(row(op));
       shown = tbody.children.length;
+      tableEl.hidden = shown === 0;
       note.textContent =
         shown === 0 ? "No operations match." : `${shown} operation${shown === 1 ? "" : "s"}${res.nextCursor ? " (more available)" : ""}`;
       replace(
@@ -155,7 +151,8 @@ export function operationTable(load) {
           : null,
       );
     } catch (err) {
-      replace(element, errorNote(err));
+      replace(note, errorNote(err));
+      replace(more);
     }
   }
   function update(op) {
