@@ -107,7 +107,7 @@ function lagView(status) {
 
 export function renderOverview(view, params) {
   const windowParam = ["1h", "24h", "7d"].includes(params.get("window")) ? params.get("window") : "24h";
-  const bucket = { "1h": "5m", "24h": "1h", "7d": "6h" }[windowParam];
+  const bucket = { "1h": "5m", "24h": "1h", "7d": "1d" }[windowParam];
   const gridBody = h("div", { class: "panel-body" }, h("p", { class: "muted" }, "Loading…"));
   const chartBody = h("div", { class: "panel-body" }, h("p", { class: "muted" }, "Loading…"));
   const lagBody = h("div", { class: "panel-body" }, h("p", { class: "muted" }, "Loading…"));
