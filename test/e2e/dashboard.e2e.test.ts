@@ -12,8 +12,8 @@ import { testConfig } from "../support/env.js";
 import { getJson, postJson } from "../support/http.js";
 import { startStack, type Stack } from "../support/stack.js";
 
+// The stack of most tests runs without API_TOKENS; the token test starts one with it.
 const TOKEN = "console-e2e-token";
-const AUTH = { authorization: `Bearer ${TOKEN}` };
 const UI_TIMEOUT = 10_000;
 
 describe("operator console: the dashboard in a browser", () => {
@@ -24,11 +24,11 @@ describe("operator console: the dashboard in a browser", () => {
     const db = testDb(testConfig());
     await resetTables(db);
     await db.$disconnect();
-    stack = await startStack({ API_TOKENS: TOKEN });
+    stack = await startStack();
     browser = await launchBrowser();
     for (const body of consoleTraffic()) assert.equal((await postJson(`${stack.ingestUrl}/graph/notifications`, body)).status, 202);
     await eventually(async () => {
-      const res = await getJson(`${stack.apiUrl}/operations/${PROMPT_OPERATION_ID}/history`, AUTH);
+      const res = await getJson(`${stack.apiUrl}/operations/${PROMPT_OPERATION_ID}/history`);
       return res.status === 200 && res.body.events.length === 3 ? true : undefined;
     });
   });
@@ -37,11 +37,11 @@ describe("operator console: the dashboard in a browser", () => {
     await stack?.stop();
   });
 
-  async function openConsole(hash: string, token: string | undefined = TOKEN): Promise<Page> {
+  async function openConsole(hash: string, token: string | undefined = undefined, apiUrl = stack.apiUrl): Promise<Page> {
     const context = await newConsoleContext(browser, token);
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT);
-    await page.goto(`${stack.apiUrl}/${hash}`);
+    await page.goto(`${apiUrl}/${hash}`);
     return page;
   }
 
@@ -99,7 +99,7 @@ describe("operator console: the dashboard in a browser", () => {
   });
 
   it("when the stream endpoints do not answer, then the badge says live: disconnected and the pages still work", async () => {
-    const context = await newConsoleContext(browser, TOKEN);
+    const context = await newConsoleContext(browser);
     await context.route(/\/(operations|alerts)\/stream/, (route) =>
       route.fulfill({ status: 404, contentType: "application/problem+json", body: "{}" }),
     );
@@ -116,19 +116,28 @@ describe("operator console: the dashboard in a browser", () => {
   // auth (API_TOKENS), GET /operations, GET /calls/:id(/operations), GET /stats, GET /projection/status,
   // GET /alerts, POST /alerts/:id/ack, and the SSE streams.
 
-  it("when the API answers 401, then the page asks for the token, keeps it in localStorage and shows the data", async () => {
-    const page = await openConsole("#/", undefined);
-    await page.getByTestId("token-dialog").waitFor({ state: "visible" });
-    await page.getByTestId("token-input").fill(TOKEN);
-    await page.getByTestId("token-save").click();
-    await page.getByTestId("token-dialog").waitFor({ state: "hidden" });
-    assert.equal(await page.evaluate(() => (globalThis as any).localStorage.getItem("optrail.apiToken")), TOKEN);
-    await page.getByTestId("type-status-grid").waitFor();
-    await page
-      .getByTestId("live-badge")
-      .filter({ hasText: /^live$/ })
-      .waitFor();
-    await page.context().close();
+  it("when the API answers 401, then the page asks for the token, keeps it in localStorage and shows the data, live", async () => {
+    const authStack = await startStack({ API_TOKENS: TOKEN });
+    try {
+      assert.equal((await fetch(`${authStack.apiUrl}/`)).status, 200, "the page itself needs no token");
+      assert.equal((await fetch(`${authStack.apiUrl}/dashboard/app.js`)).status, 200, "nor do its assets");
+      const page = await openConsole("#/", undefined, authStack.apiUrl);
+      await page.getByTestId("token-dialog").waitFor({ state: "visible" });
+      await page.getByTestId("token-input").fill(TOKEN);
+      await page.getByTestId("token-save").click();
+      await page.getByTestId("token-dialog").waitFor({ state: "hidden" });
+      assert.equal(await page.evaluate(() => (globalThis as any).localStorage.getItem("optrail.apiToken")), TOKEN);
+      await page.getByTestId("panel-alerts").locator("[data-testid=alerts], [data-testid=alerts-empty]").first().waitFor();
+      await page.getByTestId("lag-total").waitFor();
+      // The SSE streams get the token as ?access_token= (EventSource sends no headers).
+      await page
+        .getByTestId("live-badge")
+        .filter({ hasText: /^live$/ })
+        .waitFor();
+      await page.context().close();
+    } finally {
+      await authStack.stop();
+    }
   });
 
   it("when the overview is open, then it shows operations by type and status, the failure rate chart and the projection lag", async () => {
@@ -190,7 +199,7 @@ describe("operator console: the dashboard in a browser", () => {
     await alert.getByTestId("ack-confirm").click();
     await alert.waitFor({ state: "detached" });
 
-    const acked = await getJson(`${stack.apiUrl}/alerts?state=acknowledged`, AUTH);
+    const acked = await getJson(`${stack.apiUrl}/alerts?state=acknowledged`);
     assert.equal(acked.status, 200);
     const mine = acked.body.items.find((a: { operationId: string }) => a.operationId === operationId);
     assert.equal(mine?.state, "acknowledged");
