@@ -63,6 +63,7 @@ function searchForm(params) {
     ),
     field("Status", select("status", params.get("status"), ["notStarted", "running", "completed", "failed"], "search-status")),
     field("Outcome", select("outcome", params.get("outcome"), ["succeeded", "failed", "canceled"], "search-outcome")),
+    field("Text (ids, context, message)", h("input", { name: "q", testid: "search-text", value: params.get("q") ?? "" })),
     field(
       "First seen from",
       h("input", { type: "datetime-local", name: "firstSeenFrom", testid: "search-from", value: toLocal(params.get("firstSeenFrom")) }),
