@@ -52,5 +52,12 @@ if ((${#files[@]} == 0)); then
     while IFS= read -r f; do files+=("$f"); done < <(find test -name "*.$tier.test.ts" | sort)
   done
 fi
+# The browser tests (test/e2e/dashboard.e2e.test.ts) drive Debian's chromium through playwright-core,
+# which downloads no browser. Installed here when missing; idempotent. Needs root (CI and these
+# machines run as root): apt-get installs system packages.
+if [[ " ${files[*]} " == *".e2e.test.ts "* && ! -x /usr/bin/chromium ]]; then
+  say "installing chromium for the browser tests (apt-get)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+fi
 say "running ${#files[@]} test files"
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

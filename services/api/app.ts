@@ -6,6 +6,7 @@ import type { Logger } from "../platform/logger.js";
 import type { Registry } from "../platform/metrics.js";
 import { alertRoutes } from "./alert-routes.js";
 import { requireToken } from "./auth.js";
+import { createDashboardRouter } from "./dashboard-routes.js";
 import { callRoutes } from "./call-routes.js";
 import { openApiRoutes } from "./openapi.js";
 import { operationRoutes } from "./operation-routes.js";
@@ -35,6 +36,8 @@ export function createApiApp(deps: ApiAppDeps): Express {
     ["/healthz", "Liveness"],
     ["/readyz", "Readiness (database, Kafka)"],
     ["/metrics", "Prometheus metrics"],
+    ["/", "Operator console (HTML page; assets under /dashboard/)"],
+    ["/index.html", "Operator console (HTML page)"],
   ] as const) {
     routes.describe({ method: "get", path, summary, tag: "meta", open: true, responses: { 200: { description: summary } } });
   }
@@ -43,6 +46,7 @@ export function createApiApp(deps: ApiAppDeps): Express {
 
   // Open routers (docs, static dashboard assets) go above the token check; the rest below it, one line each.
   app.use(openApiRoutes(routes));
+  app.use(createDashboardRouter());
   app.use(requireToken(deps.tokens ?? []));
   app.use(streamRoutes(deps.db, routes, streams, stream, deps.logger));
   app.use(operationRoutes(deps.db, routes));
