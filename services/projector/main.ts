@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../platform/logger.js";
 import { createRegistry } from "../platform/metrics.js";
 import { createBaseApp, finishApp } from "../platform/http.js";
 import { createProjector } from "./consumer.js";
+import { createLagWatch } from "./lag.js";
 
 export interface StartedProjector {
   closers: Closer[];
@@ -27,9 +28,23 @@ export async function startProjector(config: Config, logger: Logger, options: { 
     topic: config.KAFKA_TOPIC,
     groupId: config.PROJECTOR_GROUP_ID,
     projection: config.PROJECTION_NAME,
+    sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
   });
   await projector.start();
+  const lag = createLagWatch({
+    kafka,
+    db,
+    logger,
+    registry,
+    projection: config.PROJECTION_NAME,
+    topic: config.KAFKA_TOPIC,
+    intervalMs: config.PROJECTOR_LAG_INTERVAL_MS,
+    maxLagEvents: config.PROJECTOR_MAX_LAG_EVENTS,
+    maxLagSeconds: config.PROJECTOR_MAX_LAG_SECONDS,
+  });
+  await lag.start();
   const closers: Closer[] = [
+    { name: "projector-lag", close: () => lag.stop() },
     { name: "projector-consumer", close: () => projector.stop() },
     { name: "projector-db", close: () => db.$disconnect() },
   ];
@@ -41,6 +56,7 @@ export async function startProjector(config: Config, logger: Logger, options: { 
       readiness: [
         { name: "database", check: () => pingDb(db) },
         { name: "consumer", check: () => Promise.resolve({ ok: projector.isRunning() }) },
+        lag.readiness,
       ],
     }),
   );
