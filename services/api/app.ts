@@ -1,11 +1,14 @@
 // The read API. Handlers parse, call one query, map the result.
 import type { Express } from "express";
+import type { Kafka } from "kafkajs";
 import { z } from "zod";
 import type { Db } from "../platform/db.js";
 import { createBaseApp, finishApp, type ReadinessCheck } from "../platform/http.js";
 import type { Logger } from "../platform/logger.js";
 import type { Registry } from "../platform/metrics.js";
 import { badRequest } from "../platform/problem.js";
+import { createDeadLetterRouter } from "./dead-letter-routes.js";
+import { createProjectionRouter } from "./projection-routes.js";
 import { getOperation, getOperationHistory } from "./queries.js";
 
 export interface ApiAppDeps {
@@ -13,6 +16,8 @@ export interface ApiAppDeps {
   logger: Logger;
   registry: Registry;
   readiness: ReadinessCheck[];
+  /** The projection the api reports on (status, dead-letter retry); optional for tests. */
+  projection?: { kafka: Kafka; topic: string; name: string };
 }
 
 const operationIdSchema = z.string().min(1).max(200);
@@ -33,6 +38,9 @@ export function createApiApp(deps: ApiAppDeps): Express {
   app.get("/operations/:id/history", async (req, res) => {
     res.json(await getOperationHistory(deps.db, parseId(req.params.id)));
   });
+
+  app.use(createDeadLetterRouter(deps));
+  app.use(createProjectionRouter(deps));
 
   return finishApp(app);
 }

@@ -28,6 +28,7 @@ export async function startApi(config: Config, logger: Logger): Promise<{ url: s
     db,
     logger,
     registry,
+    projection: { kafka, topic: config.KAFKA_TOPIC, name: config.PROJECTION_NAME },
     readiness: [
       { name: "database", check: () => pingDb(db) },
       { name: "kafka", check: () => kafkaReachable(kafka) },
