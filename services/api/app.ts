@@ -1,5 +1,6 @@
 // The read API: the shared base app, open documentation, the token check, then one router per area.
 import type { Express } from "express";
+import type { Kafka } from "kafkajs";
 import type { Db } from "../platform/db.js";
 import { createBaseApp, finishApp, type ReadinessCheck } from "../platform/http.js";
 import type { Logger } from "../platform/logger.js";
@@ -7,9 +8,11 @@ import type { Registry } from "../platform/metrics.js";
 import { alertRoutes } from "./alert-routes.js";
 import { requireToken } from "./auth.js";
 import { createDashboardRouter } from "./dashboard-routes.js";
+import { createDeadLetterRouter } from "./dead-letter-routes.js";
 import { callRoutes } from "./call-routes.js";
 import { openApiRoutes } from "./openapi.js";
 import { operationRoutes } from "./operation-routes.js";
+import { createProjectionRouter } from "./projection-routes.js";
 import { ApiRoutes } from "./routes.js";
 import { statsRoutes } from "./stats-routes.js";
 import { Streams, streamRoutes, type StreamOptions } from "./stream-routes.js";
@@ -26,6 +29,8 @@ export interface ApiAppDeps {
   /** Tests: check every JSON response against its declared schema (see ApiRoutes.violations). */
   validateResponses?: boolean;
   now?: () => Date;
+  /** The projection the api reports on (status, dead-letter retry); optional for tests. */
+  projection?: { kafka: Kafka; topic: string; name: string };
 }
 
 export function createApiApp(deps: ApiAppDeps): Express {
@@ -53,6 +58,8 @@ export function createApiApp(deps: ApiAppDeps): Express {
   app.use(callRoutes(deps.db, routes));
   app.use(alertRoutes(deps.db, routes, deps.now));
   app.use(statsRoutes(deps.db, routes, deps.now));
+  app.use(createDeadLetterRouter(deps, routes));
+  app.use(createProjectionRouter(deps, routes));
 
   return finishApp(app);
 }

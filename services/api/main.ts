@@ -37,6 +37,7 @@ export async function startApi(config: Config, logger: Logger): Promise<{ url: s
     tokens: config.API_TOKENS,
     streams,
     stream: { pollIntervalMs: config.STREAM_POLL_INTERVAL_MS, keepAliveMs: config.STREAM_KEEPALIVE_MS },
+    projection: { kafka, topic: config.KAFKA_TOPIC, name: config.PROJECTION_NAME },
     readiness: [
       { name: "database", check: () => pingDb(db) },
       { name: "kafka", check: () => kafkaReachable(kafka) },

@@ -9,7 +9,7 @@ import { listOperations, type OperationFilters, type Order } from "./operation-q
 import { parseInput } from "./params.js";
 import { getOperation, getOperationHistory } from "./queries.js";
 import type { ApiRoutes } from "./routes.js";
-import { historySchema, idParams, emptyQuery, operationListQuery, operationPageSchema, operationViewSchema } from "./schemas.js";
+import { historySchema, idParams, emptyQuery, operationListQuery, operationDetailSchema, operationPageSchema } from "./schemas.js";
 import { operationView, type HistoryEventView } from "./views.js";
 
 const CSV = "text/csv";
@@ -137,7 +137,7 @@ export function operationRoutes(db: Db, routes: ApiRoutes): Router {
       summary: "Current state of one operation",
       params: idParams,
       query: emptyQuery,
-      responses: { 200: { description: "the operation", schema: operationViewSchema }, 404: problem("unknown operation") },
+      responses: { 200: { description: "the operation, and the cancellation that canceled it", schema: operationDetailSchema }, 404: problem("unknown operation") },
     },
     async (req, res) => {
       parseInput(emptyQuery, req.query, "query");

@@ -1,12 +1,13 @@
 // Read-side queries: one function per question the API answers.
 import type { Db } from "../platform/db.js";
 import { notFound } from "../platform/problem.js";
+import { canceledByOf } from "./cancellation.js";
 import { historyEventView, operationView } from "./views.js";
 
 export async function getOperation(db: Db, id: string) {
   const op = await db.operation.findUnique({ where: { id } });
   if (!op) throw notFound(`operation ${id} is not known`);
-  return operationView(op);
+  return { ...operationView(op), canceledBy: await canceledByOf(db, op) };
 }
 
 export async function getOperationHistory(db: Db, id: string) {

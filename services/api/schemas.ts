@@ -101,6 +101,51 @@ export const operationViewSchema = z.object({
   extra: z.unknown(),
 });
 
+/** GET /operations/:id adds the cancelMediaProcessingOperation that canceled it (outcome "canceled"). */
+export const canceledBySchema = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    outcome: z.string().nullable(),
+    clientContext: z.string().nullable(),
+    firstSeenAt: iso,
+    lastChangedAt: iso,
+  })
+  .nullable();
+export const operationDetailSchema = operationViewSchema.extend({ canceledBy: canceledBySchema });
+
+export const deadLetterListQuery = z
+  .object({ state: z.enum(["open", "resolved", "all"]).default("open"), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+export const deadLetterIdParams = z.object({ id: z.string().regex(/^\d{1,18}$/, "a dead letter id is a positive integer") });
+export const deadLetterViewSchema = z.object({
+  id: z.string(),
+  kafka: z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() }),
+  eventId: z.string().nullable(),
+  error: z.string(),
+  payload: z.unknown(),
+  createdAt: iso,
+  retriedAt: iso.nullable(),
+  resolvedAt: iso.nullable(),
+});
+export const deadLetterListSchema = z.object({ items: z.array(deadLetterViewSchema) });
+export const deadLetterRetrySchema = z.object({ outcome: z.string(), deadLetter: deadLetterViewSchema });
+
+export const projectionStatusSchema = z.object({
+  partitions: z.array(
+    z.object({
+      topic: z.string(),
+      partition: z.number().int(),
+      nextOffset: z.string(),
+      highWatermark: z.string(),
+      lagEvents: z.number(),
+      lagSeconds: z.number(),
+    }),
+  ),
+  totalLagEvents: z.number(),
+  maxLagSeconds: z.number(),
+});
+
 export const historyEventViewSchema = z.object({
   eventId: z.string(),
   kind: z.enum(["operation", "call", "lifecycle"]),

@@ -6,6 +6,7 @@
 // - A second, different terminal status is a conflict: flagged on the row; the first terminal wins.
 // - A duplicate event (same event id) changes nothing but is recorded, flagged, in history.
 // - Fields come from the event that set the status; fields a later event lacks are not erased.
+// - An event naming another call than the operation's is refused (throws: a poison event).
 import type { OperationObserved } from "./events.js";
 import type { ResultInfo } from "./graph.js";
 
@@ -183,6 +184,13 @@ export function evolve(state: OperationState | undefined, event: OperationObserv
   if (Number.isNaN(at.getTime())) throw new Error(`event ${event.meta.eventId} has an invalid receivedAt`);
   if (state && state.id !== event.data.operationId) {
     throw new Error(`event for operation ${event.data.operationId} folded into ${state.id}`);
+  }
+  // An operation belongs to one call (its id is unique within the call's resource path). An event
+  // naming another call is corrupt or mis-keyed: refusing it sends it to the dead letters for review.
+  if (state && state.callId !== event.data.callId) {
+    throw new Error(
+      `event ${event.meta.eventId} names call ${event.data.callId}, but operation ${state.id} belongs to call ${state.callId}`,
+    );
   }
   if (state?.eventIds.includes(event.meta.eventId)) {
     return { state, effect: { kind: "duplicate", statusBefore: state.status, statusAfter: state.status } };

@@ -32,6 +32,10 @@ export const configSchema = z.object({
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2500),
   PROJECTOR_GROUP_ID: z.string().default("optrail-projector"),
   PROJECTION_NAME: z.string().default("main"),
+  PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
+  PROJECTOR_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(10_000),
+  PROJECTOR_MAX_LAG_SECONDS: z.coerce.number().min(0).default(60),
+  PROJECTOR_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   METRICS_ENABLED: bool.default(true),
   // api (issue 5): read-API tokens, alert rules and delivery, live streams.

@@ -7,7 +7,7 @@ import type { Db } from "../platform/db.js";
 import type { Kafka, Producer } from "../platform/kafka.js";
 import type { Logger } from "../platform/logger.js";
 import { Counter, type Registry } from "../platform/metrics.js";
-import { insertAlerts } from "./alert-outbox.js";
+import { insertAlerts } from "../platform/projection-store.js";
 import { webhookMessage } from "./alert-webhook.js";
 
 export type DispatcherConfig = Pick<

@@ -17,6 +17,8 @@ export interface ProjectorOptions {
   projection: string;
   now?: () => Date;
   alertRules?: AlertRules;
+  /** Kafka group session timeout; a killed member's partitions move after it (default 30 s). */
+  sessionTimeoutMs?: number;
   /** Called after each applied batch (tests and the rebuild command watch progress with it). */
   onBatch?: (info: { partition: number; nextOffset: bigint | null; highWatermark: string }) => void;
 }
@@ -52,8 +54,8 @@ export function createProjector(options: ProjectorOptions): Projector {
     async start() {
       consumer = kafka.consumer({
         groupId,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3000,
+        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 6)),
         maxBytesPerPartition: 4 * 1024 * 1024,
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       });

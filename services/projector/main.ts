@@ -9,6 +9,7 @@ import { createRegistry } from "../platform/metrics.js";
 import { createBaseApp, finishApp } from "../platform/http.js";
 import { createAlertDispatcher } from "./alert-dispatcher.js";
 import { createProjector } from "./consumer.js";
+import { createLagWatch } from "./lag.js";
 
 export interface StartedProjector {
   closers: Closer[];
@@ -29,11 +30,25 @@ export async function startProjector(config: Config, logger: Logger, options: { 
     groupId: config.PROJECTOR_GROUP_ID,
     projection: config.PROJECTION_NAME,
     alertRules: { failedTypes: config.ALERT_FAILED_TYPES },
+    sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
   });
   await projector.start();
   const dispatcher = createAlertDispatcher({ db, kafka, logger, registry, config });
   await dispatcher.start();
+  const lag = createLagWatch({
+    kafka,
+    db,
+    logger,
+    registry,
+    projection: config.PROJECTION_NAME,
+    topic: config.KAFKA_TOPIC,
+    intervalMs: config.PROJECTOR_LAG_INTERVAL_MS,
+    maxLagEvents: config.PROJECTOR_MAX_LAG_EVENTS,
+    maxLagSeconds: config.PROJECTOR_MAX_LAG_SECONDS,
+  });
+  await lag.start();
   const closers: Closer[] = [
+    { name: "projector-lag", close: () => lag.stop() },
     { name: "projector-consumer", close: () => projector.stop() },
     { name: "alert-dispatcher", close: () => dispatcher.stop() },
     { name: "projector-db", close: () => db.$disconnect() },
@@ -46,6 +61,7 @@ export async function startProjector(config: Config, logger: Logger, options: { 
       readiness: [
         { name: "database", check: () => pingDb(db) },
         { name: "consumer", check: () => Promise.resolve({ ok: projector.isRunning() }) },
+        lag.readiness,
       ],
     }),
   );

@@ -1,8 +1,9 @@
-// The projection's one writer: applies a planned batch and the new position in ONE transaction.
+// The projection's one writer: applies a planned batch and the new position in ONE transaction,
+// set-based (see services/platform/projection-store.ts: one statement per table per batch).
 import type { AlertRules, OperationState } from "../core/index.js";
-import { Prisma, type Db, type Tx } from "../platform/db.js";
-import { insertAlerts } from "./alert-outbox.js";
-import { operationIdsOf, planBatch, type BatchPlan, type SourceMessage } from "./projection.js";
+import { operationIdsOf, planBatch, type SourceMessage } from "../core/projection.js";
+import type { Db, Tx } from "../platform/db.js";
+import { loadStates, lockPosition, savePosition, writePlan } from "../platform/projection-store.js";
 
 export interface BatchInput {
   projection: string;
@@ -10,6 +11,7 @@ export interface BatchInput {
   partition: number;
   messages: SourceMessage[];
   now: Date;
+  /** Which alert rules the batch's row changes are checked against (default: failed cancellations). */
   alertRules?: AlertRules;
 }
 
@@ -22,6 +24,7 @@ export interface BatchResult {
 
 type OperationRow = Awaited<ReturnType<Tx["operation"]["findMany"]>>[number];
 
+/** A Prisma operation row as the fold's state (tests compare rows with the reference fold with it). */
 export function rowToState(row: OperationRow): OperationState {
   return {
     ...row,
@@ -30,61 +33,33 @@ export function rowToState(row: OperationRow): OperationState {
   };
 }
 
-function stateToRow(s: OperationState) {
-  return { ...s, extra: s.extra === null ? Prisma.DbNull : (s.extra as Prisma.InputJsonValue) };
-}
-
-const json = (v: unknown) => v as Prisma.InputJsonValue;
-
 /**
  * Applies one partition's batch. Messages below the stored position were applied before (the
  * Kafka commit lagged the database) and are skipped, so a redelivery never applies twice.
  */
 export async function applyBatch(db: Db, input: BatchInput): Promise<BatchResult> {
-  return db.$transaction(async (tx) => {
-    const key = { projection: input.projection, topic: input.topic, partition: input.partition };
-    // Lock the partition's position row: two projector processes never write the same partition at once.
-    await tx.$executeRaw`INSERT INTO projection_position (projection, topic, partition, next_offset, updated_at)
-      VALUES (${key.projection}, ${key.topic}, ${key.partition}, 0, ${input.now}) ON CONFLICT DO NOTHING`;
-    const [position] = await tx.$queryRaw<{ next_offset: bigint }[]>`SELECT next_offset FROM projection_position
-      WHERE projection = ${key.projection} AND topic = ${key.topic} AND partition = ${key.partition} FOR UPDATE`;
-    const from = BigInt(position?.next_offset ?? 0n);
-    const fresh = input.messages.filter((m) => BigInt(m.offset) >= from);
-    if (fresh.length === 0) return { applied: 0, skipped: input.messages.length, deadLettered: 0, nextOffset: null };
+  return db.$transaction(
+    async (tx) => {
+      const key = { projection: input.projection, topic: input.topic, partition: input.partition };
+      // The locked position row: two projector processes never write the same partition at once.
+      const from = await lockPosition(tx, key, input.now);
+      const fresh = input.messages.filter((m) => BigInt(m.offset) >= from);
+      if (fresh.length === 0) return { applied: 0, skipped: input.messages.length, deadLettered: 0, nextOffset: null };
 
-    const ids = operationIdsOf(fresh);
-    const rows = ids.length > 0 ? await tx.operation.findMany({ where: { id: { in: ids } } }) : [];
-    const plan = planBatch(fresh, new Map(rows.map((r) => [r.id, rowToState(r)])), input.now, input.alertRules);
-    await write(tx, plan);
-    await insertAlerts(tx, plan.alerts);
+      const current = await loadStates(tx, operationIdsOf(fresh));
+      const plan = planBatch(fresh, current, input.now, input.alertRules);
+      await writePlan(tx, plan);
 
-    const last = fresh[fresh.length - 1];
-    const nextOffset = BigInt(last?.offset ?? from) + 1n;
-    await tx.projectionPosition.update({ where: { projection_topic_partition: key }, data: { nextOffset, updatedAt: input.now } });
-    return {
-      applied: fresh.length - plan.deadLetters.length,
-      skipped: input.messages.length - fresh.length,
-      deadLettered: plan.deadLetters.length,
-      nextOffset,
-    };
-  });
-}
-
-async function write(tx: Tx, plan: BatchPlan): Promise<void> {
-  for (const state of plan.operations.values()) {
-    const row = stateToRow(state);
-    await tx.operation.upsert({ where: { id: state.id }, create: row, update: row });
-  }
-  if (plan.history.length > 0) {
-    await tx.operationEvent.createMany({
-      data: plan.history.map((h) => ({ ...h, payload: json(h.payload) })),
-      skipDuplicates: true,
-    });
-  }
-  if (plan.deadLetters.length > 0) {
-    await tx.deadLetter.createMany({
-      data: plan.deadLetters.map((d) => ({ ...d, payload: json(d.payload ?? {}) })),
-      skipDuplicates: true,
-    });
-  }
+      const last = fresh[fresh.length - 1];
+      const nextOffset = BigInt(last?.offset ?? from) + 1n;
+      await savePosition(tx, key, nextOffset, input.now);
+      return {
+        applied: fresh.length - plan.deadLetters.length,
+        skipped: input.messages.length - fresh.length,
+        deadLettered: plan.deadLetters.length,
+        nextOffset,
+      };
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
 }

@@ -13,7 +13,9 @@ import { eventually, resetTables, testDb } from "../support/db.js";
 import { testConfig, uniqueTopic } from "../support/env.js";
 import { opEvent } from "../support/events.js";
 import { readAll, testKafka } from "../support/kafka.js";
+import { produceEvents } from "../support/produce.js";
 import { projectedStates, referenceStates, sortedEntries } from "../support/projection.js";
+import { randomStream } from "../support/random-events.js";
 
 const logger = createLogger({ level: "silent", name: "test" });
 
@@ -97,6 +99,33 @@ describe("projector (real Kafka and Postgres)", () => {
     assert.deepEqual(sortedEntries(await projectedStates(db)), sortedEntries(expected));
     const duplicates = await db.operationEvent.count({ where: { duplicate: true } });
     assert.equal(duplicates, events.length - new Set(events.map((e) => e.meta.eventId)).size);
+  });
+
+  it("when a seeded random stream (shuffled, duplicated, interleaved) goes through Kafka, then the rows equal the reference fold", async () => {
+    const topic = uniqueTopic("random");
+    await ensureTopics(kafka, { ...config, KAFKA_TOPIC: topic, KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`, KAFKA_TOPIC_PARTITIONS: 6 });
+    const events = randomStream({ seed: 2026, operations: 400, events: 4000, prefix: "int" });
+    await produceEvents(kafka, topic, events);
+    const projector = createProjector({
+      kafka,
+      db,
+      logger,
+      registry: createRegistry("p", false),
+      topic,
+      groupId: `g-${topic}`,
+      projection: "main",
+    });
+    await projector.start();
+    try {
+      await eventually(async () => ((await db.operationEvent.count()) === events.length ? true : undefined), 60_000);
+    } finally {
+      await projector.stop();
+    }
+    assert.deepEqual(sortedEntries(await projectedStates(db)), sortedEntries(referenceStates(await topicEvents(kafka, topic))));
+    assert.equal(
+      await db.operationEvent.count({ where: { duplicate: true } }),
+      events.length - new Set(events.map((e) => e.meta.eventId)).size,
+    );
   });
 
   it("when the same batch is applied twice, then the second time changes nothing", async () => {

@@ -115,6 +115,44 @@ describe("operation fold", () => {
     assert.throws(() => evolve(a.state, opEvent({ operationId: "b", status: "running" })), /folded into a/);
   });
 
+  it("when the same terminal status repeats with other fields, then the first terminal event's fields stay", () => {
+    const { state, effects } = fold(
+      opEvent({ status: "failed", resultInfo: { code: 500, subcode: 9001, message: "first" } }),
+      opEvent({ status: "failed", resultInfo: { code: 400, subcode: 8508, message: "second" }, completionReason: "operationCanceled" }),
+    );
+    assert.deepEqual(effects, ["created", "unchanged"]);
+    assert.deepEqual([state.resultCode, state.resultSubcode, state.resultMessage], [500, 9001, "first"]);
+    // A field the winner lacked is filled (not replaced), and the outcome follows the known fields.
+    assert.equal(state.completionReason, "operationCanceled");
+    assert.equal(state.outcome, "canceled");
+  });
+
+  it("when a conflicting terminal carries resultInfo, then the winner's resultInfo stays", () => {
+    const { state } = fold(
+      opEvent({ status: "completed", resultInfo: { code: 200, subcode: 0, message: "ok" } }),
+      opEvent({ status: "failed", resultInfo: { code: 500, subcode: 9001, message: "late failure" } }),
+    );
+    assert.deepEqual([state.status, state.outcome, state.resultCode, state.resultMessage], ["completed", "succeeded", 200, "ok"]);
+  });
+
+  it("when an event without status follows, then it fills unknown fields and never changes the status", () => {
+    const { state, effects } = fold(opEvent({ status: "running" }), opEvent({ clientContext: "late-ctx" }));
+    assert.deepEqual(effects, ["created", "updated"]);
+    assert.equal(state.status, "running");
+    assert.equal(state.clientContext, "late-ctx");
+  });
+
+  it("when completionReason is operationCanceled without subcode 8508, then the outcome is canceled", () => {
+    assert.equal(outcomeOf("failed", 500, "operationCanceled"), "canceled");
+    assert.equal(outcomeOf("failed", null, null), "failed");
+    assert.equal(outcomeOf("running", 8508, null), null);
+  });
+
+  it("when an event names another call than the operation's, then evolve refuses it (poison)", () => {
+    const { state } = fold(opEvent({ operationId: "o", callId: "A", status: "running" }));
+    assert.throws(() => evolve(state, opEvent({ operationId: "o", callId: "B", status: "completed" })), /belongs to call A/);
+  });
+
   it("when many operations interleave, then foldAll keeps them apart", () => {
     const states = foldAll([
       opEvent({ operationId: "x", status: "running" }),
