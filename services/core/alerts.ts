@@ -13,8 +13,12 @@ export const CANCEL_OPERATION_TYPE = "cancelMediaProcessingOperation";
 export interface AlertRules {
   /** Operation types whose failure raises "failed-operation" (off when empty). */
   failedTypes: string[];
+  /** False only for replays (rebuild): history is re-folded, its alerts were raised long ago. */
+  raise?: boolean;
 }
 export const DEFAULT_ALERT_RULES: AlertRules = { failedTypes: [] };
+/** A replay re-folds old events: it raises no alert (the outbox already holds those it raised live). */
+export const NO_ALERTS: AlertRules = { failedTypes: [], raise: false };
 
 export interface AlertDraft {
   id: string;
@@ -65,7 +69,7 @@ const becameFailed = (before: OperationState | undefined, after: OperationState)
  * "failed-cancellation"; an operation stopped by a successful cancel (outcome canceled) raises none.
  */
 export function alertsFor(before: OperationState | undefined, after: OperationState, rules: AlertRules, at: Date): AlertDraft[] {
-  if (!becameFailed(before, after)) return [];
+  if (rules.raise === false || !becameFailed(before, after)) return [];
   if (after.type === CANCEL_OPERATION_TYPE) {
     return [draft("failed-cancellation", "critical", `Cancellation failed on call ${after.callId}`, after, at)];
   }

@@ -2,6 +2,7 @@
 // with a fresh consumer group, while the api keeps serving the current tables; once every partition
 // has reached the high watermark captured at start and the live position, switches the tables over in
 // one transaction (old ones kept in optrail_archive_<ts>). See README, "Guarantees" and "Operations".
+import { NO_ALERTS } from "../core/index.js";
 import { loadConfig, type Config } from "../platform/config.js";
 import { createDb } from "../platform/db.js";
 import { createKafka } from "../platform/kafka.js";
@@ -57,6 +58,7 @@ export async function rebuild(o: RebuildOptions): Promise<RebuildResult> {
     groupId: `${config.PROJECTOR_GROUP_ID}.rebuild.${ts}`,
     projection: config.PROJECTION_NAME,
     sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
+    alertRules: NO_ALERTS,
   });
   let consuming = false;
   try {

@@ -1,7 +1,7 @@
 // The alert rules: which row changes raise an alert, once.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { alertsFor, evolve, foldAll, stuckAlertFor, type OperationState } from "../../services/core/index.js";
+import { alertsFor, evolve, NO_ALERTS, foldAll, stuckAlertFor, type OperationState } from "../../services/core/index.js";
 import { planBatch } from "../../services/projector/projection.js";
 import { opEvent } from "../support/events.js";
 
@@ -51,6 +51,12 @@ describe("alert rules", () => {
     assert.equal(alertsFor(undefined, rec, rules, at)[0]?.rule, "failed-operation");
     assert.deepEqual(alertsFor(undefined, play, rules, at), []);
     assert.deepEqual(alertsFor(undefined, rec, { failedTypes: [] }, at), []);
+  });
+
+  it("when events are replayed (rebuild), then even a failed cancellation drafts no alert", () => {
+    const cancel = state([{ operationId: "c-replay", type: "cancelMediaProcessingOperation", status: "failed" }]);
+    assert.equal(alertsFor(undefined, cancel, rules, at).length, 1);
+    assert.deepEqual(alertsFor(undefined, cancel, NO_ALERTS, at), []);
   });
 
   it("when the sweeper drafts a stuck alert twice, then both drafts share id and idempotency key", () => {
