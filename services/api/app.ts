@@ -6,6 +6,7 @@ import { createBaseApp, finishApp, type ReadinessCheck } from "../platform/http.
 import type { Logger } from "../platform/logger.js";
 import type { Registry } from "../platform/metrics.js";
 import { badRequest } from "../platform/problem.js";
+import { lifecycleRoutes } from "./lifecycle-routes.js";
 import { getOperation, getOperationHistory } from "./queries.js";
 
 export interface ApiAppDeps {
@@ -33,6 +34,7 @@ export function createApiApp(deps: ApiAppDeps): Express {
   app.get("/operations/:id/history", async (req, res) => {
     res.json(await getOperationHistory(deps.db, parseId(req.params.id)));
   });
+  app.use(lifecycleRoutes(deps));
 
   return finishApp(app);
 }

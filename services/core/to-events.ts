@@ -18,6 +18,8 @@ export interface Receipt {
   receivedAt: string;
   requestId: string;
   authenticated: boolean;
+  /** The tenant the request was authenticated for (the JWT's tenant claim), if any. */
+  tenantId?: string | undefined;
 }
 
 export interface ItemIssue {
@@ -44,7 +46,7 @@ export function eventsFromNotificationItem(raw: unknown, receipt: Receipt): Item
   if (!parsed.success) return { ok: false, reason: "item does not match a Graph notification", issues: zodIssues(parsed.error) };
   const item = parsed.data;
   const source: EventSource = item.subscriptionId ? "change-notification" : "notification";
-  const base = { receipt, source, tenantId: item.tenantId, subscriptionId: item.subscriptionId };
+  const base = { receipt, source, tenantId: item.tenantId ?? receipt.tenantId, subscriptionId: item.subscriptionId };
 
   if (item.lifecycleEvent !== undefined) {
     if (!item.subscriptionId)
@@ -184,7 +186,7 @@ export type ActionResponse = z.infer<typeof actionResponseSchema>;
 
 /** Translates an action response reported by the bot into an OperationObserved event. */
 export function eventFromActionResponse(report: ActionResponse, receipt: Receipt): OptrailEvent {
-  const base: Base = { receipt, source: "action-response", tenantId: report.tenantId };
+  const base: Base = { receipt, source: "action-response", tenantId: report.tenantId ?? receipt.tenantId };
   const entity = report.operation;
   const typeName = odataTypeName(entity["@odata.type"]) ?? `${report.action}Operation`;
   const resource = redactSecrets(entity) as Record<string, unknown>;
