@@ -16,12 +16,14 @@ export const REDACTED_PATHS = [
   "*.password",
 ];
 
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({
+/** `destination` (default stdout) lets tests read exactly what would be written. */
+export function createLogger(options: { level: string; name: string; destination?: pino.DestinationStream }): Logger {
+  const settings = {
     name: options.name,
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
