@@ -99,6 +99,7 @@ describe("ingest when the broker goes down and comes back (the real broker is st
       assert.equal(res.body.requestId, res.headers.get("x-request-id"));
     }
     assert.ok(Math.max(...latencies) < 3000, `503 answered in ${latencies.join(", ")} ms`);
+    assert.equal(ingest.publisher.isConnected(), false, "readiness no longer trusts the producer");
     console.log(`# 503 latencies with the broker down: ${latencies.join(", ")} ms`);
 
     const restartedAt = Date.now();
@@ -118,6 +119,7 @@ describe("ingest when the broker goes down and comes back (the real broker is st
       `# retried POST after restart: ${retried?.status} after ${attempts} attempt(s) (last took ${retryMs} ms), ${Date.now() - restartedAt} ms after the restart began`,
     );
     assert.equal(retried?.status, 202, JSON.stringify(retried?.body));
+    assert.equal(ingest.publisher.isConnected(), true);
 
     const stored = (await readAll(kafka, ingest.topic)).map((m) => JSON.parse(m.value));
     const ofDuring = stored.filter((e) => e.data.operationId === "op-during");
