@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Kafka } from "kafkajs";
 import { collection, failedCancelNotification, operationItem } from "../fixtures/graph.js";
+import { eventually } from "../support/db.js";
 import { brokerControlUnavailable, startBroker, stopBroker } from "../support/broker.js";
 import { testConfig } from "../support/env.js";
 import { postJson } from "../support/http.js";
@@ -121,7 +122,8 @@ describe("ingest when the broker goes down and comes back (the real broker is st
     assert.equal(retried?.status, 202, JSON.stringify(retried?.body));
     assert.equal(ingest.publisher.isConnected(), true);
 
-    const stored = (await readAll(kafka, ingest.topic)).map((m) => JSON.parse(m.value));
+    // the test's own admin client may see stale leadership right after the restart: retry the read
+    const stored = (await eventually(() => readAll(kafka, ingest.topic), 30_000, 500)).map((m) => JSON.parse(m.value));
     const ofDuring = stored.filter((e) => e.data.operationId === "op-during");
     assert.ok(ofDuring.length >= 1, "the retried notification is on the topic");
     assert.ok(
