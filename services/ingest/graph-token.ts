@@ -70,6 +70,12 @@ export function createGraphTokenVerifier(options: GraphTokenOptions): GraphToken
     return keys;
   };
 
+  // Fetch the keys once at start, so the first notification does not pay for it (best effort: a
+  // failure here is retried on the first request).
+  keySet()
+    .then((jwks) => jwks.reload())
+    .catch(() => undefined);
+
   return async (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
     if (!match?.[1]) throw unauthorized("a Bearer token from Microsoft Graph is required");
