@@ -125,7 +125,10 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
         reason: "operation without a call",
         issues: [{ path: "resourceUrl", message: "no call id in resourceUrl or @odata.id" }],
       };
-    const data = operationData({ entity, resource, callId, operationId, typeName, changeType: item.changeType, resourceUrl });
+    const data = {
+      ...operationData({ entity, resource, callId, operationId, typeName, changeType: item.changeType, resourceUrl }),
+      envelope: envelopeOf(item),
+    };
     return {
       ok: true,
       event: {
@@ -143,7 +146,16 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
     resourceUrl,
     resource,
   };
-  return { ok: true, event: { type: "CallResourceObserved", v: EVENT_VERSION, meta: meta(base, data), data } };
+  return {
+    ok: true,
+    event: { type: "CallResourceObserved", v: EVENT_VERSION, meta: meta(base, data), data: { ...data, envelope: envelopeOf(item) } },
+  };
+}
+
+/** The item verbatim without its entities (unknown and future properties included), secrets redacted. */
+function envelopeOf(item: NotificationItem): Record<string, unknown> {
+  const { resourceData: _entities, ...envelope } = item;
+  return redactSecrets(envelope) as Record<string, unknown>;
 }
 
 function operationData(args: {

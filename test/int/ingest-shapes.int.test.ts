@@ -86,6 +86,22 @@ describe("ingest accepts every shape Graph sends (real Kafka)", () => {
     assert.equal(posted.length, SUBTYPES.length);
   });
 
+  it("when an item has unknown properties and an unknown @odata.type, then the event keeps them verbatim in its envelope", async () => {
+    const item = {
+      ...operationItem({ callId: CALL, operationId: "op-envelope", status: "running" }),
+      "@odata.type": "#microsoft.graph.commsNotificationV2",
+      sequenceNumber: 7,
+      futureBlock: { a: [1, { b: "c" }] },
+    };
+    const res = await post(collection(item));
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const event = (await events()).get(res.body.eventIds[0]);
+    assert.equal(event.data.envelope["@odata.type"], "#microsoft.graph.commsNotificationV2");
+    assert.equal(event.data.envelope.sequenceNumber, 7);
+    assert.deepEqual(event.data.envelope.futureBlock, { a: [1, { b: "c" }] });
+    assert.equal(event.data.envelope.resourceData, undefined);
+  });
+
   it("when resourceData is an array, then every entity becomes its own event", async () => {
     const item = {
       changeType: "updated",
