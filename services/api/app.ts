@@ -10,6 +10,7 @@ import { requireToken } from "./auth.js";
 import { createDashboardRouter } from "./dashboard-routes.js";
 import { createDeadLetterRouter } from "./dead-letter-routes.js";
 import { callRoutes } from "./call-routes.js";
+import { lifecycleRoutes } from "./lifecycle-routes.js";
 import { openApiRoutes } from "./openapi.js";
 import { operationRoutes } from "./operation-routes.js";
 import { createProjectionRouter } from "./projection-routes.js";
@@ -60,6 +61,7 @@ export function createApiApp(deps: ApiAppDeps): Express {
   app.use(statsRoutes(deps.db, routes, deps.now));
   app.use(createDeadLetterRouter(deps, routes));
   app.use(createProjectionRouter(deps, routes));
+  app.use(lifecycleRoutes(deps, routes));
 
   return finishApp(app);
 }

@@ -45,6 +45,8 @@ export const operationObservedSchema = z.object({
     resourceUrl: z.string().optional(),
     /** The whole resourceData entity, secrets redacted, unknown properties included. */
     resource: resourceSchema,
+    /** The notification item around the entity (everything but resourceData), secrets redacted. */
+    envelope: resourceSchema.optional(),
   }),
 });
 export type OperationObserved = z.infer<typeof operationObservedSchema>;
@@ -59,6 +61,8 @@ export const callResourceObservedSchema = z.object({
     changeType: z.string().optional(),
     resourceUrl: z.string().optional(),
     resource: resourceSchema,
+    /** The notification item around the entity (everything but resourceData), secrets redacted. */
+    envelope: resourceSchema.optional(),
   }),
 });
 export type CallResourceObserved = z.infer<typeof callResourceObservedSchema>;

@@ -74,12 +74,21 @@ export function odataTypeName(odataType: string | undefined): string | undefined
   return name && name.length > 0 ? name : undefined;
 }
 
-const OPERATION_PATH = /\/?communications\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?$/i;
-const CALL_PATH = /\/?communications\/calls\/([^/?#]+)/i;
+// `/communications/calls/...` today; `/app/calls/...` in older payloads.
+const OPERATION_PATH = /\/?(?:communications|app)\/calls\/([^/?#]+)\/operations\/([^/?#]+)\/?$/i;
+const CALL_PATH = /\/?(?:communications|app)\/calls\/([^/?#]+)/i;
 
 export interface ResourcePath {
   callId?: string;
   operationId?: string;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a stray "%" is kept as given rather than failing the item
+  }
 }
 
 /** Extracts call and operation ids from `/communications/calls/{callId}/operations/{operationId}`. */
@@ -87,9 +96,9 @@ export function parseResourcePath(url: string | undefined): ResourcePath {
   if (!url) return {};
   const path = url.replace(/^https?:\/\/[^/]+/i, "").replace(/^\/(v1\.0|beta)\//i, "/");
   const op = OPERATION_PATH.exec(path);
-  if (op) return { callId: decodeURIComponent(op[1] ?? ""), operationId: decodeURIComponent(op[2] ?? "") };
+  if (op) return { callId: decode(op[1] ?? ""), operationId: decode(op[2] ?? "") };
   const call = CALL_PATH.exec(path);
-  if (call) return { callId: decodeURIComponent(call[1] ?? "") };
+  if (call) return { callId: decode(call[1] ?? "") };
   return {};
 }
 

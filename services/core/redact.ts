@@ -8,7 +8,13 @@ export function redactSecrets<T>(value: T): T {
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactSecrets(v);
+      // defineProperty, not assignment: a "__proto__" key from JSON stays a plain, kept property.
+      Object.defineProperty(out, k, {
+        value: SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactSecrets(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out as T;
   }

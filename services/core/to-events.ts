@@ -18,6 +18,8 @@ export interface Receipt {
   receivedAt: string;
   requestId: string;
   authenticated: boolean;
+  /** The tenant the request was authenticated for (the JWT's tenant claim), if any. */
+  tenantId?: string | undefined;
 }
 
 export interface ItemIssue {
@@ -44,7 +46,7 @@ export function eventsFromNotificationItem(raw: unknown, receipt: Receipt): Item
   if (!parsed.success) return { ok: false, reason: "item does not match a Graph notification", issues: zodIssues(parsed.error) };
   const item = parsed.data;
   const source: EventSource = item.subscriptionId ? "change-notification" : "notification";
-  const base = { receipt, source, tenantId: item.tenantId, subscriptionId: item.subscriptionId };
+  const base = { receipt, source, tenantId: item.tenantId ?? receipt.tenantId, subscriptionId: item.subscriptionId };
 
   if (item.lifecycleEvent !== undefined) {
     if (!item.subscriptionId)
@@ -123,7 +125,10 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
         reason: "operation without a call",
         issues: [{ path: "resourceUrl", message: "no call id in resourceUrl or @odata.id" }],
       };
-    const data = operationData({ entity, resource, callId, operationId, typeName, changeType: item.changeType, resourceUrl });
+    const data = {
+      ...operationData({ entity, resource, callId, operationId, typeName, changeType: item.changeType, resourceUrl }),
+      envelope: envelopeOf(item),
+    };
     return {
       ok: true,
       event: {
@@ -141,7 +146,16 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
     resourceUrl,
     resource,
   };
-  return { ok: true, event: { type: "CallResourceObserved", v: EVENT_VERSION, meta: meta(base, data), data } };
+  return {
+    ok: true,
+    event: { type: "CallResourceObserved", v: EVENT_VERSION, meta: meta(base, data), data: { ...data, envelope: envelopeOf(item) } },
+  };
+}
+
+/** The item verbatim without its entities (unknown and future properties included), secrets redacted. */
+function envelopeOf(item: NotificationItem): Record<string, unknown> {
+  const { resourceData: _entities, ...envelope } = item;
+  return redactSecrets(envelope) as Record<string, unknown>;
 }
 
 function operationData(args: {
@@ -184,7 +198,7 @@ export type ActionResponse = z.infer<typeof actionResponseSchema>;
 
 /** Translates an action response reported by the bot into an OperationObserved event. */
 export function eventFromActionResponse(report: ActionResponse, receipt: Receipt): OptrailEvent {
-  const base: Base = { receipt, source: "action-response", tenantId: report.tenantId };
+  const base: Base = { receipt, source: "action-response", tenantId: report.tenantId ?? receipt.tenantId };
   const entity = report.operation;
   const typeName = odataTypeName(entity["@odata.type"]) ?? `${report.action}Operation`;
   const resource = redactSecrets(entity) as Record<string, unknown>;

@@ -1,13 +1,12 @@
 // The ingest HTTP app: Graph's webhook door. Handlers parse, call one function, map the result.
 import express, { type Express, type Request, type RequestHandler } from "express";
-import type { Receipt } from "../core/index.js";
 import { createBaseApp, finishApp, type ReadinessCheck } from "../platform/http.js";
 import type { Logger } from "../platform/logger.js";
 import type { Registry } from "../platform/metrics.js";
 import { Counter } from "../platform/metrics.js";
 import { HttpProblem } from "../platform/problem.js";
 import type { Authenticator } from "./auth.js";
-import { ingestActionResponse, ingestNotifications, type Accepted } from "./notifications.js";
+import { receiveActionResponse, receiveNotifications, type Accepted, type IngestRequest, type LifecycleNotice } from "./notifications.js";
 import type { Publisher } from "./publisher.js";
 
 export interface IngestAppDeps {
@@ -43,34 +42,49 @@ export function createIngestApp(deps: IngestAppDeps): Express {
     }
     next();
   };
-  const receiptOf = (req: Request, authenticated: boolean): Receipt => ({
-    receivedAt: now().toISOString(),
-    requestId: String(req.id),
-    authenticated,
+  const lifecycleSeen = new Counter({
+    name: "optrail_ingest_lifecycle_notifications_total",
+    help: "Subscription lifecycle notifications accepted, by lifecycle event",
+    labelNames: ["event"],
+    registers: [deps.registry],
   });
-  const respond = (route: string, result: Accepted) => {
+  const requestOf = (req: Request): IngestRequest => ({
+    body: req.body,
+    authorization: req.headers.authorization,
+    receipt: { receivedAt: now().toISOString(), requestId: String(req.id) },
+  });
+  const count = (route: string, result: Accepted): Accepted => {
     accepted.inc({ route, outcome: "accepted" }, result.accepted);
     if (result.deadLettered > 0) accepted.inc({ route, outcome: "dead-lettered" }, result.deadLettered);
-    return result;
+    return { accepted: result.accepted, deadLettered: result.deadLettered, eventIds: result.eventIds };
+  };
+  const report = (req: Request, lifecycle: LifecycleNotice[]) => {
+    for (const notice of lifecycle) {
+      lifecycleSeen.inc({ event: notice.lifecycleEvent });
+      if (notice.lifecycleEvent === "missed") {
+        req.log.warn({ lifecycle: notice }, "Graph missed notifications for a subscription: data may be gone, resync the resource");
+      } else {
+        req.log.info({ lifecycle: notice }, "subscription lifecycle notification");
+      }
+    }
   };
 
-  // Subscription validation handshake: echo the token as text/plain, before anything else.
+  // Subscription validation handshake (notificationUrl and lifecycleNotificationUrl alike): echo the
+  // URL-decoded token as text/plain, before anything else.
   const handshake: RequestHandler = (req, res, next) => {
     const token = req.query.validationToken;
     if (typeof token !== "string") return next();
-    res.status(200).type("text/plain").send(token);
+    res.status(200).type("text/plain").set("x-content-type-options", "nosniff").send(token);
   };
 
   app.post("/graph/notifications", handshake, requireJson, json, async (req, res) => {
-    const auth = await deps.authenticator.authenticate(req);
-    const result = await ingestNotifications(req.body, receiptOf(req, auth.authenticated), deps.publisher);
-    res.status(202).json(respond("notifications", result));
+    const result = await receiveNotifications(requestOf(req), deps);
+    report(req, result.lifecycle);
+    res.status(202).json(count("notifications", result));
   });
 
   app.post("/graph/action-responses", requireJson, json, async (req, res) => {
-    const auth = await deps.authenticator.authenticate(req);
-    const result = await ingestActionResponse(req.body, receiptOf(req, auth.authenticated), deps.publisher);
-    res.status(202).json(respond("action-responses", result));
+    res.status(202).json(count("action-responses", await receiveActionResponse(requestOf(req), deps)));
   });
 
   return finishApp(app);

@@ -6,10 +6,20 @@ import { onShutdown, type Closer } from "../platform/lifecycle.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { createRegistry } from "../platform/metrics.js";
 import { createIngestApp } from "./app.js";
-import { unauthenticated } from "./auth.js";
+import { authenticatorFromConfig } from "./auth.js";
 import { createKafkaPublisher } from "./publisher.js";
 
 export async function startIngest(config: Config, logger: Logger): Promise<{ url: string; closers: Closer[] }> {
+  const { authenticator, unprotected } = authenticatorFromConfig(config); // throws in production without credentials
+  if (unprotected.length > 0) {
+    const open = config.NODE_ENV !== "production";
+    logger.warn(
+      { unprotected },
+      open
+        ? "!!! NO CREDENTIALS for some webhook doors: accepting their requests UNAUTHENTICATED (events marked authenticated: false). Development only: set them before going live."
+        : "some webhook doors have no credentials configured: their requests are refused",
+    );
+  }
   const registry = createRegistry("ingest");
   const kafka = createKafka(config, logger, "ingest");
   await ensureTopics(kafka, config).catch((err: unknown) => logger.warn({ err }, "could not ensure topics; will retry on publish"));
@@ -20,15 +30,11 @@ export async function startIngest(config: Config, logger: Logger): Promise<{ url
     timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
     logger,
   });
-  if (config.NODE_ENV === "production") {
-    throw new Error("ingest refuses to start in production without Graph credentials (see README, Connecting Microsoft Graph)");
-  }
-  logger.warn("no Graph credentials configured: accepting unauthenticated notifications (development only)");
   const app = createIngestApp({
     logger,
     registry,
     publisher,
-    authenticator: unauthenticated,
+    authenticator,
     bodyLimit: config.INGEST_BODY_LIMIT,
     readiness: [{ name: "kafka", check: async () => ({ ok: publisher.isConnected() || (await probeKafka(kafka)) }) }],
   });

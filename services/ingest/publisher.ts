@@ -17,6 +17,7 @@ export interface DeadLetter {
 
 export interface Publisher {
   publish(events: OptrailEvent[], deadLetters?: DeadLetter[]): Promise<void>;
+  /** Connected and the last publish succeeded. */
   isConnected(): boolean;
   close(): Promise<void>;
 }
@@ -34,6 +35,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   let connected = false;
+  let healthy = true;
 
   const connect = (): Promise<Producer> => {
     if (producer && connected) return Promise.resolve(producer);
@@ -88,12 +90,16 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
       };
       try {
         await withTimeout(send(), timeoutMs, "kafka publish");
+        healthy = true;
       } catch (err) {
+        // kafkajs keeps the producer and reconnects on the next send once the broker is back; until
+        // a send succeeds again, readiness asks the broker itself instead of trusting the producer.
+        healthy = false;
         logger.warn({ err: err instanceof Error ? err.message : String(err) }, "publish failed");
         throw err;
       }
     },
-    isConnected: () => connected,
+    isConnected: () => connected && healthy,
     async close() {
       await producer?.disconnect();
       connected = false;

@@ -10,6 +10,11 @@ const list = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+/** An optional setting: unset and empty both mean "not configured". */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
 
 const emptyAsUnset = (v: unknown) => (v === "" ? undefined : v);
 
@@ -30,6 +35,16 @@ export const configSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   INGEST_BODY_LIMIT: z.string().default("1mb"),
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2500),
+  /** The bot's Microsoft app id: the audience of Graph's call-notification tokens. Unset: tokens are not checked. */
+  GRAPH_APP_ID: optionalString,
+  GRAPH_OPENID_CONFIG_URL: z.url().default("https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration"),
+  GRAPH_TOKEN_ISSUERS: list.default(["https://graph.microsoft.com", "https://api.botframework.com"]),
+  /** Tenants allowed to call; empty = any tenant with a valid token. */
+  GRAPH_TENANT_IDS: list.default([]),
+  /** The subscriptions' clientState secret(s), comma-separated for rotation. Unset: not checked. */
+  GRAPH_CLIENT_STATE: list.default([]),
+  /** Bearer token the bot presents on POST /graph/action-responses. Unset: not checked. */
+  INGEST_ACTION_RESPONSE_TOKEN: optionalString,
   PROJECTOR_GROUP_ID: z.string().default("optrail-projector"),
   PROJECTION_NAME: z.string().default("main"),
   PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),

@@ -22,12 +22,14 @@ export function redactUrl(url: string): string {
   return url.replaceAll(/([?&]access_token=)[^&#]*/gi, "$1[redacted]");
 }
 
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({
+/** `destination` (default stdout) lets tests read exactly what would be written. */
+export function createLogger(options: { level: string; name: string; destination?: pino.DestinationStream }): Logger {
+  const settings = {
     name: options.name,
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -125,9 +125,9 @@ describe("projector under faults (separate processes, real Kafka and Postgres)",
     procs.push(proc);
     await produceEvents(kafka, topic, events.slice(0, half));
     await waitApplied(db, half, 60_000, [proc]);
-    stopBroker();
+    await stopBroker();
     await new Promise((r) => setTimeout(r, 1000));
-    startBroker();
+    await startBroker();
     await produceEvents(testKafka(config, "optrail-test-after-restart"), topic, events.slice(half));
     await waitApplied(db, events.length, 120_000, [proc]);
     assert.equal(proc.child.exitCode, null, "the projector survived the broker restart");

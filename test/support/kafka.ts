@@ -19,8 +19,12 @@ export interface ReadMessage {
 export async function readAll(kafka: Kafka, topic: string, timeoutMs = 15_000): Promise<ReadMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
+  let offsets;
+  try {
+    offsets = await admin.fetchTopicOffsets(topic);
+  } finally {
+    await admin.disconnect(); // a leaked connection would keep the test process alive until the broker drops it
+  }
   const remaining = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
   const out: ReadMessage[] = [];
   if (remaining.size === 0) return out;

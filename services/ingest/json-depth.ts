@@ -1,0 +1,17 @@
+// A bound on JSON nesting: Graph's payloads are a handful of levels deep; a body nested thousands of
+// levels deep would only exhaust the stack of the recursive steps after it (redaction, hashing).
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `value` nests objects/arrays deeper than `max` levels. Iterative: never overflows itself. */
+export function exceedsDepth(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
