@@ -28,6 +28,8 @@ export const configSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   INGEST_BODY_LIMIT: z.string().default("1mb"),
   INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2500),
+  INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  INGEST_BATCH_MAX_MESSAGES: z.coerce.number().int().min(0).max(100_000).default(500),
   PROJECTOR_GROUP_ID: z.string().default("optrail-projector"),
   PROJECTION_NAME: z.string().default("main"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
