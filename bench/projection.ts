@@ -40,7 +40,7 @@ export async function runProjector(
   databaseUrl: string,
   topic: string,
   timeoutMs: number,
-): Promise<{ events: number; seconds: number }> {
+): Promise<{ events: number; seconds: number; finished: boolean }> {
   const ends = await endOffsets(kafka, topic);
   const progress = caughtUp(ends);
   const db = createDb({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: 10 });
@@ -64,27 +64,38 @@ export async function runProjector(
   });
   await projector.start();
   const started = performance.now();
+  let finished = true;
   try {
-    await withDeadline(progress.done, timeoutMs, "projector");
+    await withDeadline(progress.done, timeoutMs, "projector").catch(() => (finished = false));
+    const seconds = (performance.now() - started) / 1000;
+    return { events, seconds, finished };
   } finally {
     await projector.stop();
     await db.$disconnect();
     lastOffsets = new Map();
   }
-  return { events, seconds: (performance.now() - started) / 1000 };
 }
 
+interface Rate {
+  events: number;
+  seconds: number;
+  perS: number;
+  /** False when the run was stopped at its time limit: the rate is then over the events applied so far. */
+  finished: boolean;
+}
 export interface ProjectionFigures {
-  projector: { events: number; seconds: number; perS: number };
-  naive: { events: number; seconds: number; perS: number };
-  limit: { events: number; seconds: number; perS: number };
-  consumer: { events: number; seconds: number; perS: number };
+  projector: Rate;
+  naive: Rate;
+  limit: Rate;
+  consumer: Rate;
 }
 
-const perS = (r: { events: number; seconds: number }) => ({ ...r, perS: r.events / r.seconds });
+const perS = (r: { events: number; seconds: number; finished?: boolean }): Rate => ({ finished: true, ...r, perS: r.events / r.seconds });
 
 export async function measureProjection(kafka: Kafka, topic: string, naiveTopic: string): Promise<ProjectionFigures> {
   const timeout = 600_000;
+  const projectorTimeout = settings.projectionTimeoutS * 1000;
+  const naiveTimeout = settings.naiveTimeoutS * 1000;
   log(`projection: raw consumer (read only) on ${topic}`);
   const kept: KeptMessage[] = [];
   const consumer = perS(await runRawConsumer(kafka, topic, timeout, kept));
@@ -92,8 +103,10 @@ export async function measureProjection(kafka: Kafka, topic: string, naiveTopic:
 
   await truncate(settings.databaseUrl);
   log(`projection: naive projector on ${settings.naiveEvents} events`);
-  const naive = perS(await runNaiveProjector(kafka, createNaiveDb(), naiveTopic, timeout));
-  log(`  naive: ${Math.round(naive.perS)} events/s`);
+  const naive = perS(await runNaiveProjector(kafka, createNaiveDb(), naiveTopic, naiveTimeout));
+  log(
+    `  naive: ${Math.round(naive.perS)} events/s (${naive.events} events in ${naive.seconds.toFixed(1)} s${naive.finished ? "" : ", stopped at the time limit"})`,
+  );
 
   await truncate(settings.databaseUrl);
   log(`projection: raw unnest upserts (the limit) on ${kept.length} events`);
@@ -103,10 +116,13 @@ export async function measureProjection(kafka: Kafka, topic: string, naiveTopic:
 
   await truncate(settings.databaseUrl);
   log(`projection: optrail projector on ${settings.projectionEvents} events`);
-  const projector = perS(await runProjector(kafka, settings.databaseUrl, topic, timeout));
+  const projector = perS(await runProjector(kafka, settings.databaseUrl, topic, projectorTimeout));
   const rows = await countRows(settings.databaseUrl);
-  log(`  projector: ${Math.round(projector.perS)} events/s (${rows.operations} operations, ${rows.history} history rows)`);
-  if (rows.history !== settings.projectionEvents) log(`  WARNING: expected ${settings.projectionEvents} history rows`);
+  log(
+    `  projector: ${Math.round(projector.perS)} events/s (${projector.events} events in ${projector.seconds.toFixed(1)} s${projector.finished ? "" : ", stopped at the time limit"}; ${rows.operations} operations, ${rows.history} history rows)`,
+  );
+  if (projector.finished && rows.history !== settings.projectionEvents)
+    log(`  WARNING: expected ${settings.projectionEvents} history rows`);
   return { projector, naive, limit, consumer };
 }
 

@@ -79,6 +79,11 @@ if (projection) {
     ratio_vs_naive: rn,
     ratio_vs_limit: rl,
     ratio_vs_raw_consumer: ratio(p.projector.perS, p.consumer.perS),
+    ...(p.projector.finished && p.naive.finished
+      ? {}
+      : {
+          note: `time-limited: projector ${p.projector.events}/${settings.projectionEvents} events${p.projector.finished ? "" : " (stopped)"}, naive ${p.naive.events}/${settings.naiveEvents}${p.naive.finished ? "" : " (stopped)"}; rates are over the events applied`,
+        }),
     target: "≥ 25× naive and ≥ 0.5× limit",
     met: met(rn !== null && rl !== null && rn >= 25 && rl >= 0.5),
   };
