@@ -35,9 +35,9 @@ export const settings = (() => {
     durationS: num("BENCH_DURATION_S", scale < 0.5 ? 4 : 8),
     connections: num("BENCH_CONNECTIONS", 32),
     /** Time limits: a run stopped there reports its rate so far (and says so). */
-    projectionTimeoutS: num("BENCH_PROJECTION_TIMEOUT_S", 150),
-    naiveTimeoutS: num("BENCH_NAIVE_TIMEOUT_S", 45),
-    rebuildTimeoutS: num("BENCH_REBUILD_TIMEOUT_S", 150),
+    projectionTimeoutS: num("BENCH_PROJECTION_TIMEOUT_S", 120),
+    naiveTimeoutS: num("BENCH_NAIVE_TIMEOUT_S", 30),
+    rebuildTimeoutS: num("BENCH_REBUILD_TIMEOUT_S", 120),
     logLevel: process.env.BENCH_LOG_LEVEL ?? "info",
     partitions: 12,
   };

@@ -49,7 +49,7 @@ export async function runProjector(
   const projector = createProjector({
     kafka,
     db,
-    logger: createLogger({ level: "warn", name: "bench-projector" }),
+    logger: createLogger({ level: "error", name: "bench-projector" }),
     registry: createRegistry("bench", false),
     topic,
     groupId: `bench-projector-${topic}`,

@@ -34,6 +34,8 @@ export function createProjector(options: ProjectorOptions): Projector {
   const { kafka, db, logger, topic, groupId, projection } = options;
   const now = options.now ?? (() => new Date());
   const maxBatchMessages = Math.max(1, options.maxBatchMessages ?? 500);
+  let chunkSize = maxBatchMessages;
+  let successes = 0;
   const events = new Counter({
     name: "optrail_projector_events_total",
     help: "Events folded by the projector",
@@ -72,11 +74,14 @@ export function createProjector(options: ProjectorOptions): Projector {
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 4,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          // A fetch can hold thousands of messages per partition; they are applied in chunks of at most
-          // maxBatchMessages, one transaction each, so a transaction (and a retry) stays bounded in time and
-          // memory whatever the fetch size, and progress is committed chunk by chunk.
-          for (let start = 0; start < batch.messages.length; start += maxBatchMessages) {
-            const chunk = batch.messages.slice(start, start + maxBatchMessages);
+          // A fetch can hold thousands of messages per partition; they are applied in chunks, one transaction
+          // each, so a transaction (and a retry) stays bounded in time and memory whatever the fetch size, and
+          // progress is committed chunk by chunk. The chunk size adapts: a failed chunk is retried at half
+          // the size (a transaction too big to finish within the writer's timeout would otherwise be retried
+          // forever), and every 10 successes double it again, up to maxBatchMessages.
+          let start = 0;
+          while (start < batch.messages.length) {
+            let chunk = batch.messages.slice(start, start + chunkSize);
             let attempt = 0;
             for (;;) {
               if (!isRunning() || isStale()) return;
@@ -93,16 +98,24 @@ export function createProjector(options: ProjectorOptions): Projector {
                 events.inc({ outcome: "applied" }, result.applied);
                 if (result.skipped) events.inc({ outcome: "skipped" }, result.skipped);
                 if (result.deadLettered) events.inc({ outcome: "dead-lettered" }, result.deadLettered);
+                if (++successes % 10 === 0) chunkSize = Math.min(maxBatchMessages, chunkSize * 2);
                 break;
               } catch (err) {
-                // Database down or a transient failure: back off and retry the same chunk; nothing was written.
+                // Database down or a transient failure: back off and retry a smaller chunk; nothing was written.
                 attempt += 1;
+                successes = 0;
+                chunkSize = Math.max(1, Math.floor(chunk.length / 2));
+                chunk = chunk.slice(0, chunkSize);
                 const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 10));
-                logger.warn({ err: (err as Error).message, attempt, delayMs: delay, partition: batch.partition }, "batch failed; retrying");
+                logger.warn(
+                  { err: (err as Error).message, attempt, delayMs: delay, partition: batch.partition, chunkSize },
+                  "batch failed; retrying",
+                );
                 await new Promise((r) => setTimeout(r, delay));
                 await heartbeat().catch(() => undefined);
               }
             }
+            start += chunk.length;
             const last = chunk[chunk.length - 1];
             if (last) resolveOffset(last.offset);
             await heartbeat();
