@@ -1,6 +1,7 @@
 // Read API: GET /operations/:id (random known ids) and a filtered GET /operations, at saturation and at
 // a fixed 1,000 requests/s, against the rows the projection phase wrote (services/api/main.ts, own process).
-import { load, log, operationId, port, settings, spawnTs, waitHttp, type LoadResult } from "./lib.js";
+import pg from "pg";
+import { load, log, port, settings, spawnTs, waitHttp, type LoadResult } from "./lib.js";
 
 export interface ReadFigures {
   byId: { sat: LoadResult; at1k: LoadResult };
@@ -18,8 +19,13 @@ export async function measureRead(): Promise<ReadFigures> {
     KAFKA_BROKERS: settings.brokers.join(","),
   });
   const url = `http://127.0.0.1:${p}`;
-  const operations = Math.ceil(settings.projectionEvents / 4);
-  const randomId = () => `/operations/${operationId(Math.floor(Math.random() * operations))}`;
+  // Ids of operations that are there (the projection phase may have stopped at its time limit).
+  const c = new pg.Client({ connectionString: settings.databaseUrl });
+  await c.connect();
+  const ids = (await c.query<{ id: string }>("SELECT id FROM operation ORDER BY random() LIMIT 50000")).rows.map((r) => r.id);
+  await c.end();
+  if (ids.length === 0) throw new Error("no projected operation to read");
+  const randomId = () => `/operations/${encodeURIComponent(ids[Math.floor(Math.random() * ids.length)]!)}`;
   try {
     await waitHttp(`${url}/healthz`, child);
     const probe = await fetch(`${url}${randomId()}`);
