@@ -1,6 +1,6 @@
 // The rebuild as its own process (so its peak RSS is its own): the real projector, a fresh consumer
 // group, empty projection tables (the rebuild database), until the topic's end offsets are reached.
-// Prints one JSON line: { events, seconds, vmHwmKb, finished }.
+// Prints one line: REBUILD-RESULT { events, seconds, vmHwmKb, finished }.
 import { createDb } from "../services/platform/db.js";
 import { createLogger } from "../services/platform/logger.js";
 import { createRegistry } from "../services/platform/metrics.js";
@@ -31,14 +31,17 @@ const projector = createProjector({
 });
 const started = performance.now();
 await projector.start();
+// The timer keeps the process alive even if the consumer gives up (a crash it does not restart from).
+let timer: NodeJS.Timeout | undefined;
 const finished = await Promise.race([
   progress.done.then(() => true),
-  new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref()),
+  new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
 ]);
+clearTimeout(timer);
 const seconds = (performance.now() - started) / 1000;
 const events = Number([...applied.values()].reduce((a, b) => a + b, 0n));
 const vmHwmKb = readVmHwmKb("self");
 await projector.stop();
 await db.$disconnect();
-process.stdout.write(`${JSON.stringify({ events, seconds, vmHwmKb, finished })}\n`);
+process.stdout.write(`\nREBUILD-RESULT ${JSON.stringify({ events, seconds, vmHwmKb, finished })}\n`);
 process.exit(0);

@@ -37,9 +37,17 @@ export async function runRebuild(topic: string): Promise<RebuildFigures> {
   }, 250);
   const code = await new Promise<number | null>((r) => child.once("exit", r));
   clearInterval(watch);
-  const line = out.trim().split("\n").pop();
-  if (code !== 0 || !line) throw new Error(`rebuild child exited with ${code}:\n${err}`);
-  const r = JSON.parse(line) as { events: number; seconds: number; vmHwmKb: number | null; finished: boolean };
+  const crashes = out.split("\n").filter((l) => l.includes("consumer crashed"));
+  if (crashes.length > 0)
+    log(`  the rebuild's consumer crashed ${crashes.length} time(s); last: ${crashes[crashes.length - 1]!.slice(0, 500)}`);
+  const line = out.split("\n").find((l) => l.startsWith("REBUILD-RESULT "));
+  if (code !== 0 || !line) throw new Error(`rebuild child exited with ${code}:\n${err}\n${out.slice(-3000)}`);
+  const r = JSON.parse(line.slice("REBUILD-RESULT ".length)) as {
+    events: number;
+    seconds: number;
+    vmHwmKb: number | null;
+    finished: boolean;
+  };
   const kb = Math.max(r.vmHwmKb ?? 0, peakKb);
   const figures = { events: r.events, seconds: r.seconds, perS: r.events / r.seconds, rssMb: kb ? kb / 1024 : null, finished: r.finished };
   log(

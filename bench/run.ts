@@ -29,36 +29,55 @@ let ingest: IngestFigures | undefined;
 let e2e: E2eFigures | undefined;
 let rebuild: RebuildFigures | undefined;
 
+/** A phase that fails leaves its figures null (with the error as a note); the others still run. */
+const failures: Record<string, string> = {};
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    failures[name] = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    log(`${name} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return undefined;
+  }
+}
+
 if (only.has("projection") || only.has("read")) {
-  const topic = `bench.projection.${settings.runId}`;
-  const naiveTopic = `bench.naive.${settings.runId}`;
-  await createTopic(kafka, topic);
-  await createTopic(kafka, naiveTopic);
-  log(`loading ${settings.projectionEvents} events into ${topic} and ${settings.naiveEvents} into ${naiveTopic}`);
-  const t = performance.now();
-  await produce(kafka, topic, eventMessages(settings.projectionEvents));
-  await produce(kafka, naiveTopic, eventMessages(settings.naiveEvents, 5_000_000));
-  log(`  loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  projection = await measureProjection(kafka, topic, naiveTopic);
-  await closeNaiveDb();
+  projection = await phase("projection", async () => {
+    const topic = `bench.projection.${settings.runId}`;
+    const naiveTopic = `bench.naive.${settings.runId}`;
+    await createTopic(kafka, topic);
+    await createTopic(kafka, naiveTopic);
+    log(`loading ${settings.projectionEvents} events into ${topic} and ${settings.naiveEvents} into ${naiveTopic}`);
+    const t = performance.now();
+    await produce(kafka, topic, eventMessages(settings.projectionEvents));
+    await produce(kafka, naiveTopic, eventMessages(settings.naiveEvents, 5_000_000));
+    log(`  loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    try {
+      return await measureProjection(kafka, topic, naiveTopic);
+    } finally {
+      await closeNaiveDb();
+    }
+  });
 }
 if (only.has("read")) {
   log("read API");
-  read = await measureRead();
+  read = await phase("read", measureRead);
 }
-if (only.has("ingest")) ingest = await measureIngest();
+if (only.has("ingest")) ingest = await phase("ingest", measureIngest);
 if (only.has("e2e")) {
   log("end to end at 1,000/s");
-  e2e = await measureE2e();
+  e2e = await phase("e2e", measureE2e);
 }
 if (only.has("rebuild")) {
-  const topic = `bench.rebuild.${settings.runId}`;
-  await createTopic(kafka, topic);
-  log(`loading ${settings.rebuildEvents} events into ${topic}`);
-  const t = performance.now();
-  await produce(kafka, topic, eventMessages(settings.rebuildEvents, 50_000_000));
-  log(`  loaded in ${((performance.now() - t) / 1000).toFixed(1)} s; rebuilding in a separate process`);
-  rebuild = await runRebuild(topic);
+  rebuild = await phase("rebuild", async () => {
+    const topic = `bench.rebuild.${settings.runId}`;
+    await createTopic(kafka, topic);
+    log(`loading ${settings.rebuildEvents} events into ${topic}`);
+    const t = performance.now();
+    await produce(kafka, topic, eventMessages(settings.rebuildEvents, 50_000_000));
+    log(`  loaded in ${((performance.now() - t) / 1000).toFixed(1)} s; rebuilding in a separate process`);
+    return runRebuild(topic);
+  });
 }
 
 // ---- figures ----------------------------------------------------------------------------------
@@ -196,6 +215,28 @@ if (rebuild) {
     target: "< 400 MB",
     met: met(rebuild.rssMb !== null && rebuild.rssMb < 400),
   };
+}
+
+const failedFigures: Record<string, [string, string][]> = {
+  projection: [["projection_events_per_s", "events/s"]],
+  read: [
+    ["read_rps", "req/s GET /operations/:id"],
+    ["read_p99_ms_at_1k", "ms"],
+  ],
+  ingest: [
+    ["ingest_per_s", "notifications/s (1 per POST)"],
+    ["ingest_batch20_per_s", "notifications/s (20 per POST)"],
+    ["ingest_p99_ms_at_1k", "ms"],
+  ],
+  e2e: [["e2e_p99_ms_at_1k", "ms"]],
+  rebuild: [
+    ["rebuild_1m_s", "s for 1M events"],
+    ["rebuild_rss_mb", "MB peak RSS (VmHWM)"],
+  ],
+};
+for (const [name, error] of Object.entries(failures)) {
+  for (const [figure, unit] of failedFigures[name] ?? [])
+    figures[figure] = { value: null, unit, met: null, note: `phase failed: ${error}` };
 }
 
 const results = {
