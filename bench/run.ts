@@ -15,6 +15,7 @@ import { runRebuild, type RebuildFigures } from "./rebuild.js";
 const only = new Set((process.env.BENCH_ONLY ?? "projection,read,ingest,e2e,rebuild").split(",").map((s) => s.trim()));
 const startedAt = new Date();
 const t0 = performance.now();
+const loadAtStart = loadavg();
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Linux ${release()}, Node ${process.version}`;
 log(
   `machine: ${machine}; load average ${loadavg()
@@ -243,7 +244,8 @@ const results = {
   machine,
   at: startedAt.toISOString(),
   scale: settings.scale,
-  load_average_at_start: loadavg().map((l) => round(l, 2)),
+  load_average_at_start: loadAtStart.map((l) => round(l, 2)),
+  load_average_at_end: loadavg().map((l) => round(l, 2)),
   duration_s: round((performance.now() - t0) / 1000, 0),
   figures,
 };
