@@ -1,7 +1,10 @@
 // How rows are shown: the JSON shapes of the read API. Secrets never reach these (redacted at ingest).
 import type { OperationEvent, Operation } from "../platform/generated/prisma/client.js";
 
-export function operationView(op: Operation) {
+/** The columns the view shows (everything but event_ids). */
+export type OperationViewRow = Omit<Operation, "eventIds">;
+
+export function operationView(op: OperationViewRow) {
   return {
     id: op.id,
     callId: op.callId,

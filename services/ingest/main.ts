@@ -8,6 +8,7 @@ import { createRegistry } from "../platform/metrics.js";
 import { createIngestApp } from "./app.js";
 import { authenticatorFromConfig } from "./auth.js";
 import { createKafkaPublisher } from "./publisher.js";
+import { withBatching } from "./batching-publisher.js";
 
 export async function startIngest(config: Config, logger: Logger): Promise<{ url: string; closers: Closer[] }> {
   const { authenticator, unprotected } = authenticatorFromConfig(config); // throws in production without credentials
@@ -23,13 +24,14 @@ export async function startIngest(config: Config, logger: Logger): Promise<{ url
   const registry = createRegistry("ingest");
   const kafka = createKafka(config, logger, "ingest");
   await ensureTopics(kafka, config).catch((err: unknown) => logger.warn({ err }, "could not ensure topics; will retry on publish"));
-  const publisher = createKafkaPublisher({
+  const direct = createKafkaPublisher({
     kafka,
     topic: config.KAFKA_TOPIC,
     deadLetterTopic: config.KAFKA_DEAD_LETTER_TOPIC,
     timeoutMs: config.INGEST_PUBLISH_TIMEOUT_MS,
     logger,
   });
+  const publisher = withBatching(direct, config); // micro-batches concurrent requests (INGEST_BATCH_*)
   const app = createIngestApp({
     logger,
     registry,

@@ -45,6 +45,8 @@ export const configSchema = z.object({
   GRAPH_CLIENT_STATE: list.default([]),
   /** Bearer token the bot presents on POST /graph/action-responses. Unset: not checked. */
   INGEST_ACTION_RESPONSE_TOKEN: optionalString,
+  INGEST_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  INGEST_BATCH_MAX_MESSAGES: z.coerce.number().int().min(0).max(100_000).default(500),
   PROJECTOR_GROUP_ID: z.string().default("optrail-projector"),
   PROJECTION_NAME: z.string().default("main"),
   PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
