@@ -314,6 +314,8 @@ export interface LoadOptions {
   setup?: (context: Record<string, unknown>) => void;
   /** Send `context.body` (set by `setup`) as the body. */
   bodyFromContext?: boolean;
+  /** Extra request headers (e.g. the read API's bearer token). */
+  headers?: Record<string, string>;
 }
 
 /** One autocannon run: saturation when no rate is given, otherwise a fixed overall rate (req/s). */
@@ -329,7 +331,7 @@ export function load(o: LoadOptions): Promise<LoadResult> {
         requests: [
           {
             method,
-            headers: { "content-type": "application/json" },
+            headers: { "content-type": "application/json", ...o.headers },
             setupRequest: (req: any, context: any) => {
               o.setup?.(context);
               const out = { ...req };

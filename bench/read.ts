@@ -9,6 +9,10 @@ export interface ReadFigures {
   listNote?: string;
 }
 
+// The api runs as in production, so it needs a token (API_TOKENS); every request carries it.
+const TOKEN = "bench-read-token";
+const headers = { authorization: `Bearer ${TOKEN}` };
+
 export const LIST_PATH = "/operations?status=completed&type=playPromptOperation&limit=50";
 
 export async function measureRead(): Promise<ReadFigures> {
@@ -17,6 +21,7 @@ export async function measureRead(): Promise<ReadFigures> {
     API_PORT: String(p),
     DATABASE_URL: settings.databaseUrl,
     KAFKA_BROKERS: settings.brokers.join(","),
+    API_TOKENS: TOKEN,
   });
   const url = `http://127.0.0.1:${p}`;
   // Ids of operations that are there (the projection phase may have stopped at its time limit).
@@ -28,15 +33,15 @@ export async function measureRead(): Promise<ReadFigures> {
   const randomId = () => `/operations/${encodeURIComponent(ids[Math.floor(Math.random() * ids.length)]!)}`;
   try {
     await waitHttp(`${url}/healthz`, child);
-    const probe = await fetch(`${url}${randomId()}`);
+    const probe = await fetch(`${url}${randomId()}`, { headers });
     if (probe.status !== 200) throw new Error(`GET /operations/:id answered ${probe.status} for a projected operation`);
-    await load({ url, path: randomId, durationS: 2 });
-    const sat = await load({ url, path: randomId });
-    const at1k = await load({ url, path: randomId, rate: 1000, connections: 20 });
+    await load({ url, path: randomId, durationS: 2, headers });
+    const sat = await load({ url, path: randomId, headers });
+    const at1k = await load({ url, path: randomId, rate: 1000, connections: 20, headers });
     log(
       `  GET /operations/:id: ${Math.round(sat.rps)} req/s (p99 ${sat.p99} ms); at 1,000/s p50 ${at1k.p50} ms, p99 ${at1k.p99} ms; non-2xx ${sat.non2xx + at1k.non2xx}`,
     );
-    const listProbe = await fetch(`${url}${LIST_PATH}`);
+    const listProbe = await fetch(`${url}${LIST_PATH}`, { headers });
     if (listProbe.status === 404) {
       log("  GET /operations: 404 in this tree (the list endpoint is not built yet); reported as null");
       return { byId: { sat, at1k }, list: null, listNote: "GET /operations answers 404 in this tree (not built yet)" };
@@ -44,8 +49,8 @@ export async function measureRead(): Promise<ReadFigures> {
     if (listProbe.status !== 200) {
       return { byId: { sat, at1k }, list: null, listNote: `GET ${LIST_PATH} answered ${listProbe.status}` };
     }
-    const lsat = await load({ url, path: () => LIST_PATH });
-    const lat1k = await load({ url, path: () => LIST_PATH, rate: 1000, connections: 20 });
+    const lsat = await load({ url, path: () => LIST_PATH, headers });
+    const lat1k = await load({ url, path: () => LIST_PATH, rate: 1000, connections: 20, headers });
     log(`  GET ${LIST_PATH}: ${Math.round(lsat.rps)} req/s; at 1,000/s p99 ${lat1k.p99} ms`);
     return { byId: { sat, at1k }, list: { sat: lsat, at1k: lat1k } };
   } finally {
