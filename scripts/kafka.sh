@@ -2,7 +2,8 @@
 # Local Apache Kafka (KRaft, one node) for optrail: fetch, format, start, wait, stop.
 #   scripts/kafka.sh start | stop | status | fetch
 # Settings (env): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), KAFKA_DATA_DIR
-# (.data/kafka-$KAFKA_PORT), KAFKA_HEAP (512m), OPTRAIL_CACHE (~/.cache/optrail).
+# (.data/kafka-$KAFKA_PORT), KAFKA_HEAP (512m), OPTRAIL_CACHE (~/.cache/optrail),
+# KAFKA_CONNECTIONS_MAX_IDLE_MS (the broker's default, 600000; the tests use 30000).
 # The jars come from Maven Central through mvn (cached); the broker runs on the machine's JDK (17+).
 set -euo pipefail
 
@@ -61,6 +62,7 @@ min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=-1
 log.segment.bytes=268435456
+connections.max.idle.ms=${KAFKA_CONNECTIONS_MAX_IDLE_MS:-600000}
 PROPS
 }
 

@@ -22,6 +22,9 @@ started_kafka=
 if [[ -z ${KAFKA_BROKERS:-} ]]; then
   port=${OPTRAIL_TEST_KAFKA_PORT:-29092}
   export KAFKA_DATA_DIR=${KAFKA_DATA_DIR:-$root/.data/kafka-test-$port}
+  # A test process that leaks a Kafka connection waits until the broker closes it (10 min by default)
+  # before it can exit; a short idle timeout bounds that wait. Per-file durations: .data/test-results.tap
+  export KAFKA_CONNECTIONS_MAX_IDLE_MS=${KAFKA_CONNECTIONS_MAX_IDLE_MS:-30000}
   if ! KAFKA_PORT=$port bash scripts/kafka.sh status >/dev/null; then
     rm -rf "$KAFKA_DATA_DIR"
     start_local_kafka "$port"
@@ -60,4 +63,6 @@ if [[ " ${files[*]} " == *".e2e.test.ts "* && ! -x /usr/bin/chromium ]]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
 fi
 say "running ${#files[@]} test files"
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+mkdir -p .data
+node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=.data/test-results.tap "${files[@]}"
