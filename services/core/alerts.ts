@@ -84,20 +84,10 @@ export function stuckAlertFor(s: AlertSubject, minutes: number, at: Date): Alert
   return draft("stuck-operation", "warning", `${s.type} ${s.status} for more than ${minutes} min on call ${s.callId}`, s, at);
 }
 
-/** An alert row as stored (the outbox table), field names as in the Prisma model. */
-export interface AlertRecord {
-  id: string;
+/** An alert row as stored (the outbox table): the draft's fields plus acknowledgement and delivery state. */
+export interface AlertRecord extends Omit<AlertDraft, "idempotencyKey" | "rule" | "severity"> {
   rule: string;
   severity: string;
-  title: string;
-  operationId: string;
-  callId: string;
-  type: string;
-  status: string;
-  resultCode: number | null;
-  resultSubcode: number | null;
-  resultMessage: string | null;
-  createdAt: Date;
   state: string;
   ackedBy: string | null;
   ackedAt: Date | null;
