@@ -5,6 +5,7 @@
 import { operationIdsOf, planBatch } from "../core/projection.js";
 import type { Db } from "./db.js";
 import { loadStates, lockPosition, writePlan } from "./projection-store.js";
+import { prismaSql } from "./sql.js";
 
 export interface DeadLetterRecord {
   id: bigint;
@@ -28,14 +29,14 @@ export async function retryDeadLetter(db: Db, id: bigint, projection: string, no
         created_at AS "createdAt", retried_at AS "retriedAt", resolved_at AS "resolvedAt" FROM dead_letter WHERE id = ${id} FOR UPDATE`;
       if (!dl) return { outcome: "not-found" as const };
       if (dl.resolvedAt) return { outcome: "already-resolved" as const, deadLetter: dl };
-      await lockPosition(tx, { projection, topic: dl.topic, partition: dl.partition }, now);
+      await lockPosition(prismaSql(tx), { projection, topic: dl.topic, partition: dl.partition }, now);
       const message = {
         topic: dl.topic,
         partition: dl.partition,
         offset: dl.offset.toString(),
         value: Buffer.from(JSON.stringify(dl.payload)),
       };
-      const plan = planBatch([message], await loadStates(tx, operationIdsOf([message])), now);
+      const plan = planBatch([message], await loadStates(prismaSql(tx), operationIdsOf([message])), now);
       const failure = plan.deadLetters[0];
       if (failure) {
         const [updated] = await tx.$queryRaw<DeadLetterRecord[]>`UPDATE dead_letter SET error = ${failure.error}, retried_at = ${now}
@@ -43,7 +44,7 @@ export async function retryDeadLetter(db: Db, id: bigint, projection: string, no
           retried_at AS "retriedAt", resolved_at AS "resolvedAt"`;
         return { outcome: "failed" as const, deadLetter: updated! };
       }
-      await writePlan(tx, { ...plan, deadLetters: [] });
+      await writePlan(prismaSql(tx), { ...plan, deadLetters: [] });
       const [updated] = await tx.$queryRaw<DeadLetterRecord[]>`UPDATE dead_letter SET retried_at = ${now}, resolved_at = ${now}
         WHERE id = ${id} RETURNING id, topic, partition, "offset", event_id AS "eventId", error, payload, created_at AS "createdAt",
         retried_at AS "retriedAt", resolved_at AS "resolvedAt"`;

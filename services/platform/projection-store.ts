@@ -1,10 +1,13 @@
-// The projection's tables, written set-based: one statement per table per batch (unnest of array
-// parameters), always inside the caller's transaction. Table names are UNQUALIFIED on purpose: the
-// connection's search_path decides the schema, so the rebuild writes the same SQL into fresh tables.
-// Used by the projector (every batch) and by the api (dead-letter retry); both pass a transaction.
+// The projection's tables, written set-based: ONE statement per batch whose single JSON parameter carries
+// every row (json_to_recordset in data-modifying CTEs), always inside the caller's transaction. Table names
+// are UNQUALIFIED on purpose: the connection's search_path decides the schema, so the rebuild writes the
+// same SQL into fresh tables.
+// Used by the projector (every batch, in a pg transaction) and by the api (dead-letter retry, in a Prisma
+// transaction): both hand in a transaction as an Sql (see sql.ts).
 import type { OperationState } from "../core/index.js";
-import type { BatchPlan, DeadLetterRow, HistoryRow } from "../core/projection.js";
+import type { BatchPlan } from "../core/projection.js";
 import type { Tx } from "./db.js";
+import type { Sql } from "./sql.js";
 
 export interface PositionKey {
   projection: string;
@@ -16,40 +19,160 @@ export interface PositionKey {
  * Creates (if needed) and locks the partition's position row; returns its next offset. Two writers
  * of the same partition (a rebalance overlap, a dead-letter retry) therefore never interleave.
  */
-export async function lockPosition(tx: Tx, key: PositionKey, now: Date): Promise<bigint> {
-  await tx.$executeRaw`INSERT INTO projection_position (projection, topic, partition, next_offset, updated_at)
-    VALUES (${key.projection}, ${key.topic}, ${key.partition}, 0, ${now}) ON CONFLICT DO NOTHING`;
-  const [row] = await tx.$queryRaw<{ next_offset: bigint }[]>`SELECT next_offset FROM projection_position
-    WHERE projection = ${key.projection} AND topic = ${key.topic} AND partition = ${key.partition} FOR UPDATE`;
-  return BigInt(row?.next_offset ?? 0n);
-}
-
-export async function savePosition(tx: Tx, key: PositionKey, nextOffset: bigint, now: Date): Promise<void> {
-  await tx.$executeRaw`UPDATE projection_position SET next_offset = ${nextOffset}, updated_at = ${now}
-    WHERE projection = ${key.projection} AND topic = ${key.topic} AND partition = ${key.partition}`;
+export async function lockPosition(sql: Sql, key: PositionKey, now: Date): Promise<bigint> {
+  // DO UPDATE (a no-op change) both creates the row if needed and locks it, in one round trip.
+  const [row] = await sql.query<{ next_offset: string }>(
+    `INSERT INTO projection_position AS p (projection, topic, partition, next_offset, updated_at) VALUES ($1, $2, $3, 0, $4)
+     ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = p.next_offset RETURNING p.next_offset::text`,
+    [key.projection, key.topic, key.partition, now],
+  );
+  return BigInt(row?.next_offset ?? 0);
 }
 
 /** Current states of the given operations (absent ones are simply missing from the map). */
-export async function loadStates(tx: Tx, ids: string[]): Promise<Map<string, OperationState>> {
+export async function loadStates(sql: Sql, ids: string[]): Promise<Map<string, OperationState>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.$queryRaw<OperationState[]>`SELECT id, call_id AS "callId", tenant_id AS "tenantId", type, status,
-      outcome, client_context AS "clientContext", result_code AS "resultCode", result_subcode AS "resultSubcode",
-      result_message AS "resultMessage", "all", completion_reason AS "completionReason", conflict,
-      conflict_status AS "conflictStatus", first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt",
-      last_changed_at AS "lastChangedAt", event_count AS "eventCount", coalesce(event_ids, '{}') AS "eventIds", extra
-    FROM operation WHERE id = ANY(${ids}::text[])`;
-  return new Map(rows.map((r) => [r.id, { ...r, extra: (r.extra as Record<string, unknown> | null) ?? null }]));
+  // One JSON text value instead of a row per operation: the driver and Prisma hand over one string, and
+  // JSON.parse (native) does the rest — the per-row, per-column decoding was the projector's main cost.
+  const [row] = await sql.query<{ states: string | null }>(
+    `SELECT json_agg(json_build_object('id', id, 'callId', call_id,
+      'tenantId', tenant_id, 'type', type, 'status', status, 'outcome', outcome, 'clientContext', client_context,
+      'resultCode', result_code, 'resultSubcode', result_subcode, 'resultMessage', result_message, 'all', "all",
+      'completionReason', completion_reason, 'conflict', conflict, 'conflictStatus', conflict_status,
+      'firstSeenAt', first_seen_at, 'lastSeenAt', last_seen_at, 'lastChangedAt', last_changed_at, 'eventCount', event_count,
+      'eventIds', coalesce(event_ids, '{}'), 'extra', extra))::text AS states
+    FROM operation WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  const states = new Map<string, OperationState>();
+  if (!row?.states) return states;
+  for (const s of JSON.parse(row.states) as (Omit<OperationState, "firstSeenAt" | "lastSeenAt" | "lastChangedAt"> & {
+    firstSeenAt: string;
+    lastSeenAt: string;
+    lastChangedAt: string;
+  })[]) {
+    states.set(s.id, {
+      ...s,
+      firstSeenAt: new Date(s.firstSeenAt),
+      lastSeenAt: new Date(s.lastSeenAt),
+      lastChangedAt: new Date(s.lastChangedAt),
+    });
+  }
+  return states;
 }
 
-const col = <T, V>(rows: T[], pick: (r: T) => V): V[] => rows.map(pick);
-const jsonText = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+/** Where a batch leaves its partition: written by the same statement as the batch's rows. */
+export interface PositionUpdate {
+  key: PositionKey;
+  nextOffset: bigint;
+  now: Date;
+}
 
-/** Writes a planned batch: operation upserts, history rows, dead letters (three statements at most). */
-export async function writePlan(tx: Tx, plan: BatchPlan): Promise<void> {
-  await upsertOperations(tx, [...plan.operations.values()]);
-  await insertHistory(tx, plan.history);
-  await insertDeadLetters(tx, plan.deadLetters);
-  await insertAlerts(tx, plan.alerts);
+/**
+ * Writes a planned batch in ONE statement: operation upserts, history rows, dead letters, alerts and (when
+ * given) the partition's new position. Every row travels in one JSON parameter and is unpacked by
+ * json_to_recordset, so Prisma and the driver handle a single string whatever the batch size.
+ */
+export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUpdate): Promise<void> {
+  const parts = {
+    ops: plan.operations.size > 0,
+    history: plan.history.length > 0,
+    dead: plan.deadLetters.length > 0,
+    alerts: plan.alerts.length > 0,
+    moved: position !== undefined,
+  };
+  if (!Object.values(parts).some(Boolean)) return;
+  const rows = JSON.stringify({
+    o: parts.ops ? [...plan.operations.values()] : [],
+    h: plan.history.map((h) => ({ ...h, offset: h.offset.toString() })),
+    d: plan.deadLetters.map((d) => ({ ...d, offset: d.offset.toString(), payload: d.payload ?? {} })),
+    a: plan.alerts,
+  });
+  await sql.query(writeStatement(parts), [
+    rows,
+    position?.key.projection ?? null,
+    position?.key.topic ?? null,
+    position?.key.partition ?? null,
+    position?.nextOffset.toString() ?? null,
+    position?.now ?? null,
+  ]);
+}
+
+type Part = "ops" | "history" | "dead" | "alerts" | "moved";
+
+// One data-modifying CTE per table, each reading its rows from the JSON parameter ($1). Only the tables a
+// batch writes appear in its statement (a rebuild schema has no alert table); the texts are cached.
+const CTES: Record<Part, string> = {
+  // event_ids travels as a JSON array and arrives as text[] (json_to_recordset converts arrays).
+  ops: `
+      INSERT INTO operation (id, call_id, tenant_id, type, status, outcome, client_context, result_code, result_subcode,
+        result_message, "all", completion_reason, conflict, conflict_status, first_seen_at, last_seen_at, last_changed_at,
+        event_count, event_ids, extra)
+      SELECT u.id, u."callId", u."tenantId", u.type, u.status, u.outcome, u."clientContext", u."resultCode", u."resultSubcode",
+        u."resultMessage", u."all", u."completionReason", u.conflict, u."conflictStatus", u."firstSeenAt", u."lastSeenAt",
+        u."lastChangedAt", u."eventCount", u."eventIds", u.extra
+      FROM j, json_to_recordset(j.b->'o') AS u(id text, "callId" text, "tenantId" text, type text, status text, outcome text,
+        "clientContext" text, "resultCode" int, "resultSubcode" int, "resultMessage" text, "all" bool, "completionReason" text,
+        conflict bool, "conflictStatus" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastChangedAt" timestamptz,
+        "eventCount" int, "eventIds" text[], extra jsonb)
+      ON CONFLICT (id) DO UPDATE SET call_id = EXCLUDED.call_id, tenant_id = EXCLUDED.tenant_id, type = EXCLUDED.type,
+        status = EXCLUDED.status, outcome = EXCLUDED.outcome, client_context = EXCLUDED.client_context,
+        result_code = EXCLUDED.result_code, result_subcode = EXCLUDED.result_subcode, result_message = EXCLUDED.result_message,
+        "all" = EXCLUDED."all", completion_reason = EXCLUDED.completion_reason, conflict = EXCLUDED.conflict,
+        conflict_status = EXCLUDED.conflict_status, first_seen_at = EXCLUDED.first_seen_at, last_seen_at = EXCLUDED.last_seen_at,
+        last_changed_at = EXCLUDED.last_changed_at, event_count = EXCLUDED.event_count, event_ids = EXCLUDED.event_ids,
+        extra = EXCLUDED.extra
+      RETURNING 1`,
+  history: `
+      INSERT INTO operation_event (event_id, kind, source, operation_id, call_id, tenant_id, resource_type, change_type, status,
+        status_before, status_after, result_code, result_subcode, result_message, duplicate, conflict, stale, authenticated,
+        request_id, received_at, projected_at, topic, partition, "offset", payload)
+      SELECT h."eventId", h.kind, h.source, h."operationId", h."callId", h."tenantId", h."resourceType", h."changeType", h.status,
+        h."statusBefore", h."statusAfter", h."resultCode", h."resultSubcode", h."resultMessage", h.duplicate, h.conflict, h.stale,
+        h.authenticated, h."requestId", h."receivedAt", h."projectedAt", h.topic, h.partition, h."offset", h.payload
+      FROM j, json_to_recordset(j.b->'h') AS h("eventId" text, kind text, source text, "operationId" text, "callId" text,
+        "tenantId" text, "resourceType" text, "changeType" text, status text, "statusBefore" text, "statusAfter" text,
+        "resultCode" int, "resultSubcode" int, "resultMessage" text, duplicate bool, conflict bool, stale bool,
+        authenticated bool, "requestId" text, "receivedAt" timestamptz, "projectedAt" timestamptz, topic text, partition int,
+        "offset" bigint, payload jsonb)
+      ON CONFLICT (topic, partition, "offset") DO NOTHING
+      RETURNING 1`,
+  dead: `
+      INSERT INTO dead_letter (topic, partition, "offset", event_id, error, payload, created_at)
+      SELECT d.topic, d.partition, d."offset", d."eventId", d.error, d.payload, d."createdAt"
+      FROM j, json_to_recordset(j.b->'d') AS d(topic text, partition int, "offset" bigint, "eventId" text, error text,
+        payload jsonb, "createdAt" timestamptz)
+      ON CONFLICT (topic, partition, "offset") DO NOTHING
+      RETURNING 1`,
+  alerts: `
+      INSERT INTO alert (id, idempotency_key, rule, severity, title, operation_id, call_id, type, status, result_code,
+        result_subcode, result_message, created_at)
+      SELECT a.id, a."idempotencyKey", a.rule, a.severity, a.title, a."operationId", a."callId", a.type, a.status,
+        a."resultCode", a."resultSubcode", a."resultMessage", a."createdAt"
+      FROM j, json_to_recordset(j.b->'a') AS a(id text, "idempotencyKey" text, rule text, severity text, title text,
+        "operationId" text, "callId" text, type text, status text, "resultCode" int, "resultSubcode" int, "resultMessage" text,
+        "createdAt" timestamptz)
+      ON CONFLICT DO NOTHING
+      RETURNING 1`,
+  moved: `
+      UPDATE projection_position SET next_offset = $5::bigint, updated_at = $6::timestamptz
+      WHERE projection = $2::text AND topic = $3::text AND partition = $4::int
+      RETURNING 1`,
+};
+const statements = new Map<string, string>();
+
+function writeStatement(parts: Record<Part, boolean>): string {
+  const names = (Object.keys(CTES) as Part[]).filter((p) => parts[p]);
+  const cacheKey = names.join(",");
+  let text = statements.get(cacheKey);
+  if (!text) {
+    // $2..$6 are always sent; a statement without the position CTE still declares their types.
+    text = `WITH j AS (SELECT $1::json AS b, $2::text AS projection, $3::text AS topic, $4::int AS partition, $5::bigint AS next, $6::timestamptz AS at),
+    ${names.map((n) => `${n} AS (${CTES[n]})`).join(",\n    ")}
+    SELECT (${names.map((n) => `(SELECT count(*) FROM ${n})`).join(" + ")})::text AS written`;
+    statements.set(cacheKey, text);
+  }
+  return text;
 }
 
 /** The alert outbox: the idempotency key (rule + operation id) makes a second insert a no-op. */
@@ -57,58 +180,4 @@ export async function insertAlerts(tx: Tx, alerts: BatchPlan["alerts"]): Promise
   if (alerts.length === 0) return 0;
   const { count } = await tx.alert.createMany({ data: alerts, skipDuplicates: true });
   return count;
-}
-
-async function upsertOperations(tx: Tx, ops: OperationState[]): Promise<void> {
-  if (ops.length === 0) return;
-  // event_ids is ragged (one array per row), so it travels as jsonb[] and is unpacked per row.
-  await tx.$executeRaw`INSERT INTO operation (id, call_id, tenant_id, type, status, outcome, client_context, result_code,
-      result_subcode, result_message, "all", completion_reason, conflict, conflict_status, first_seen_at, last_seen_at,
-      last_changed_at, event_count, event_ids, extra)
-    SELECT u.id, u.call_id, u.tenant_id, u.type, u.status, u.outcome, u.client_context, u.result_code, u.result_subcode,
-      u.result_message, u.all_, u.completion_reason, u.conflict, u.conflict_status, u.first_seen_at, u.last_seen_at,
-      u.last_changed_at, u.event_count, ARRAY(SELECT jsonb_array_elements_text(u.event_ids)), u.extra
-    FROM unnest(${col(ops, (o) => o.id)}::text[], ${col(ops, (o) => o.callId)}::text[], ${col(ops, (o) => o.tenantId)}::text[],
-      ${col(ops, (o) => o.type)}::text[], ${col(ops, (o) => o.status)}::text[], ${col(ops, (o) => o.outcome)}::text[],
-      ${col(ops, (o) => o.clientContext)}::text[], ${col(ops, (o) => o.resultCode)}::int[], ${col(ops, (o) => o.resultSubcode)}::int[],
-      ${col(ops, (o) => o.resultMessage)}::text[], ${col(ops, (o) => o.all)}::bool[], ${col(ops, (o) => o.completionReason)}::text[],
-      ${col(ops, (o) => o.conflict)}::bool[], ${col(ops, (o) => o.conflictStatus)}::text[], ${col(ops, (o) => o.firstSeenAt)}::timestamptz[],
-      ${col(ops, (o) => o.lastSeenAt)}::timestamptz[], ${col(ops, (o) => o.lastChangedAt)}::timestamptz[],
-      ${col(ops, (o) => o.eventCount)}::int[], ${col(ops, (o) => JSON.stringify(o.eventIds))}::jsonb[],
-      ${col(ops, (o) => jsonText(o.extra))}::jsonb[])
-      AS u(id, call_id, tenant_id, type, status, outcome, client_context, result_code, result_subcode, result_message, all_,
-        completion_reason, conflict, conflict_status, first_seen_at, last_seen_at, last_changed_at, event_count, event_ids, extra)
-    ON CONFLICT (id) DO UPDATE SET call_id = EXCLUDED.call_id, tenant_id = EXCLUDED.tenant_id, type = EXCLUDED.type,
-      status = EXCLUDED.status, outcome = EXCLUDED.outcome, client_context = EXCLUDED.client_context,
-      result_code = EXCLUDED.result_code, result_subcode = EXCLUDED.result_subcode, result_message = EXCLUDED.result_message,
-      "all" = EXCLUDED."all", completion_reason = EXCLUDED.completion_reason, conflict = EXCLUDED.conflict,
-      conflict_status = EXCLUDED.conflict_status, first_seen_at = EXCLUDED.first_seen_at, last_seen_at = EXCLUDED.last_seen_at,
-      last_changed_at = EXCLUDED.last_changed_at, event_count = EXCLUDED.event_count, event_ids = EXCLUDED.event_ids,
-      extra = EXCLUDED.extra`;
-}
-
-async function insertHistory(tx: Tx, rows: HistoryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.$executeRaw`INSERT INTO operation_event (event_id, kind, source, operation_id, call_id, tenant_id, resource_type,
-      change_type, status, status_before, status_after, result_code, result_subcode, result_message, duplicate, conflict,
-      stale, authenticated, request_id, received_at, projected_at, topic, partition, "offset", payload)
-    SELECT * FROM unnest(${col(rows, (h) => h.eventId)}::text[], ${col(rows, (h) => h.kind)}::text[], ${col(rows, (h) => h.source)}::text[],
-      ${col(rows, (h) => h.operationId)}::text[], ${col(rows, (h) => h.callId)}::text[], ${col(rows, (h) => h.tenantId)}::text[],
-      ${col(rows, (h) => h.resourceType)}::text[], ${col(rows, (h) => h.changeType)}::text[], ${col(rows, (h) => h.status)}::text[],
-      ${col(rows, (h) => h.statusBefore)}::text[], ${col(rows, (h) => h.statusAfter)}::text[], ${col(rows, (h) => h.resultCode)}::int[],
-      ${col(rows, (h) => h.resultSubcode)}::int[], ${col(rows, (h) => h.resultMessage)}::text[], ${col(rows, (h) => h.duplicate)}::bool[],
-      ${col(rows, (h) => h.conflict)}::bool[], ${col(rows, (h) => h.stale)}::bool[], ${col(rows, (h) => h.authenticated)}::bool[],
-      ${col(rows, (h) => h.requestId)}::text[], ${col(rows, (h) => h.receivedAt)}::timestamptz[], ${col(rows, (h) => h.projectedAt)}::timestamptz[],
-      ${col(rows, (h) => h.topic)}::text[], ${col(rows, (h) => h.partition)}::int[], ${col(rows, (h) => h.offset)}::bigint[],
-      ${col(rows, (h) => JSON.stringify(h.payload))}::jsonb[])
-    ON CONFLICT (topic, partition, "offset") DO NOTHING`;
-}
-
-async function insertDeadLetters(tx: Tx, rows: DeadLetterRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.$executeRaw`INSERT INTO dead_letter (topic, partition, "offset", event_id, error, payload, created_at)
-    SELECT * FROM unnest(${col(rows, (d) => d.topic)}::text[], ${col(rows, (d) => d.partition)}::int[], ${col(rows, (d) => d.offset)}::bigint[],
-      ${col(rows, (d) => d.eventId)}::text[], ${col(rows, (d) => d.error)}::text[], ${col(rows, (d) => JSON.stringify(d.payload ?? {}))}::jsonb[],
-      ${col(rows, (d) => d.createdAt)}::timestamptz[])
-    ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 }
