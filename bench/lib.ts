@@ -37,7 +37,7 @@ export const settings = (() => {
     /** Time limits: a run stopped there reports its rate so far (and says so). */
     projectionTimeoutS: num("BENCH_PROJECTION_TIMEOUT_S", 120),
     naiveTimeoutS: num("BENCH_NAIVE_TIMEOUT_S", 30),
-    rebuildTimeoutS: num("BENCH_REBUILD_TIMEOUT_S", 120),
+    rebuildTimeoutS: num("BENCH_REBUILD_TIMEOUT_S", 300),
     logLevel: process.env.BENCH_LOG_LEVEL ?? "info",
     partitions: 12,
   };

@@ -1,47 +1,34 @@
-// The rebuild as its own process (so its peak RSS is its own): the real projector, a fresh consumer
-// group, empty projection tables (the rebuild database), until the topic's end offsets are reached.
+// The rebuild as its own process (so its peak RSS is its own): the real `npm run rebuild` code path
+// (services/projector/rebuild.ts: fresh schema, fresh consumer group, replay, deferred indexes, switch
+// over) against the rebuild database, whose live tables are empty. Timed from start to switched over.
 // Prints one line: REBUILD-RESULT { events, seconds, vmHwmKb, finished }.
-import { createDb } from "../services/platform/db.js";
+import { loadConfig } from "../services/platform/config.js";
 import { createLogger } from "../services/platform/logger.js";
-import { createRegistry } from "../services/platform/metrics.js";
-import { createProjector } from "../services/projector/consumer.js";
-import { caughtUp, endOffsets, kafkaClient, readVmHwmKb } from "./lib.js";
+import { rebuild } from "../services/projector/rebuild.js";
+import { readVmHwmKb } from "./lib.js";
 
 const topic = process.env.BENCH_REBUILD_TOPIC!;
-const databaseUrl = process.env.DATABASE_URL!;
 const timeoutMs = Number(process.env.BENCH_REBUILD_TIMEOUT_S ?? 180) * 1000;
-const kafka = kafkaClient("optrail-bench-rebuild");
-const ends = await endOffsets(kafka, topic);
-const progress = caughtUp(ends);
-const db = createDb({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: 10 });
-const applied = new Map<number, bigint>();
-const projector = createProjector({
-  kafka,
-  db,
-  logger: createLogger({ level: "warn", name: "rebuild" }),
-  registry: createRegistry("rebuild", false),
-  topic,
-  groupId: `rebuild-${topic}-${Date.now()}`,
-  projection: `rebuild-${Date.now()}`,
-  onBatch: ({ partition, nextOffset }) => {
-    if (nextOffset === null) return;
-    applied.set(partition, nextOffset);
-    progress.advance(partition, nextOffset);
-  },
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: "development",
+  KAFKA_TOPIC: topic,
+  PROJECTOR_GROUP_ID: `bench-rebuild-${topic}`,
+  PROJECTION_NAME: "main",
 });
+const logger = createLogger({ level: "info", name: "rebuild" });
 const started = performance.now();
-await projector.start();
-// The timer keeps the process alive even if the consumer gives up (a crash it does not restart from).
-let timer: NodeJS.Timeout | undefined;
-const finished = await Promise.race([
-  progress.done.then(() => true),
-  new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
-]);
-clearTimeout(timer);
+let events = 0;
+let finished = true;
+try {
+  const result = await rebuild({ config, logger, timeoutMs });
+  events = result.events;
+} catch (err) {
+  logger.error({ err }, "rebuild failed");
+  finished = false;
+}
 const seconds = (performance.now() - started) / 1000;
-const events = Number([...applied.values()].reduce((a, b) => a + b, 0n));
-const vmHwmKb = readVmHwmKb("self");
-await projector.stop();
-await db.$disconnect();
-process.stdout.write(`\nREBUILD-RESULT ${JSON.stringify({ events, seconds, vmHwmKb, finished })}\n`);
+const cpu = process.cpuUsage();
+logger.info({ cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds }, "rebuild process cpu");
+process.stdout.write(`\nREBUILD-RESULT ${JSON.stringify({ events, seconds, vmHwmKb: readVmHwmKb("self"), finished })}\n`);
 process.exit(0);

@@ -1,9 +1,24 @@
-// Rebuild: replay the whole topic into empty tables with the real projector in a separate process, and
-// read its peak RSS (VmHWM). Isolated here so it can call `npm run rebuild` once that command exists.
+// Rebuild: the real rebuild (`npm run rebuild`'s code: replay the whole topic into a fresh schema, build
+// the indexes, switch over) in a separate process against the rebuild database, and its peak RSS (VmHWM).
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { log, readVmHwmKb, root, settings } from "./lib.js";
+import pg from "pg";
 import { truncate } from "./projection.js";
+
+/** Drops the schemas earlier rebuilds left in the bench's rebuild database (archives, failed runs). */
+async function dropOldSchemas(databaseUrl: string): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ nspname: string }>(
+      "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'optrail\\_rebuild\\_%' OR nspname LIKE 'optrail\\_archive\\_%'",
+    );
+    for (const { nspname } of rows) await c.query(`DROP SCHEMA "${nspname}" CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
 
 export interface RebuildFigures {
   events: number;
@@ -14,7 +29,8 @@ export interface RebuildFigures {
 }
 
 export async function runRebuild(topic: string): Promise<RebuildFigures> {
-  await truncate(settings.rebuildDatabaseUrl); // fresh, empty projection tables in their own database
+  await truncate(settings.rebuildDatabaseUrl); // empty live tables in their own database
+  await dropOldSchemas(settings.rebuildDatabaseUrl);
   const child = spawn(process.execPath, ["--import", "tsx", resolve(root, "bench/rebuild-child.ts")], {
     cwd: root,
     env: {
@@ -37,6 +53,17 @@ export async function runRebuild(topic: string): Promise<RebuildFigures> {
   }, 250);
   const code = await new Promise<number | null>((r) => child.once("exit", r));
   clearInterval(watch);
+  await dropOldSchemas(settings.rebuildDatabaseUrl); // the archived (empty) tables and any half-built schema
+  const indexLine = out.split("\n").find((l) => l.includes("rebuild indexes built"));
+  if (indexLine) {
+    const { indexes, seconds } = JSON.parse(indexLine) as { indexes: number; seconds: number };
+    log(`  the rebuild built ${indexes} secondary indexes after the replay in ${seconds.toFixed(1)} s (included below)`);
+  }
+  const cpuLine = out.split("\n").find((l) => l.includes("rebuild process cpu"));
+  if (cpuLine) {
+    const { cpuSeconds } = JSON.parse(cpuLine) as { cpuSeconds: number };
+    log(`  the rebuild process used ${cpuSeconds.toFixed(1)} s of CPU`);
+  }
   const crashes = out.split("\n").filter((l) => l.includes("consumer crashed"));
   if (crashes.length > 0)
     log(`  the rebuild's consumer crashed ${crashes.length} time(s); last: ${crashes[crashes.length - 1]!.slice(0, 500)}`);

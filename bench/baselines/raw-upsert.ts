@@ -129,7 +129,7 @@ async function writeOne(client: pg.PoolClient, projection: string, topic: string
         h.map((r) => r.topic),
         h.map((r) => r.partition),
         h.map((r) => r.offset.toString()),
-        h.map((r) => JSON.stringify(r.payload)),
+        h.map((r) => r.payload),
       ]);
     }
     await client.query(POSITION, [projection, topic, p.partition, p.nextOffset, now]);

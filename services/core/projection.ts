@@ -37,7 +37,8 @@ export interface HistoryRow {
   topic: string;
   partition: number;
   offset: bigint;
-  payload: OptrailEvent;
+  /** The event's JSON exactly as it is on the topic (stored verbatim: the audit keeps what was written). */
+  payload: string;
 }
 
 export interface DeadLetterRow {
@@ -59,7 +60,7 @@ export interface BatchPlan {
   alerts: AlertDraft[];
 }
 
-type Decoded = { ok: true; event: OptrailEvent } | { ok: false; error: string; payload: unknown; eventId: string | null };
+type Decoded = { ok: true; event: OptrailEvent; json: string } | { ok: false; error: string; payload: unknown; eventId: string | null };
 
 // A batch is decoded twice (ids to load, then the fold); this cache makes the second time free.
 const decodedCache = new WeakMap<Buffer, Decoded>();
@@ -75,8 +76,9 @@ export function decode(value: Buffer | null): Decoded {
 
 function decodeFresh(value: Buffer): Decoded {
   let json: unknown;
+  const text = value.toString("utf8");
   try {
-    json = JSON.parse(value.toString("utf8"));
+    json = JSON.parse(text);
   } catch (err) {
     return { ok: false, error: `not JSON: ${(err as Error).message}`, payload: { raw: value.toString("base64") }, eventId: null };
   }
@@ -90,7 +92,7 @@ function decodeFresh(value: Buffer): Decoded {
       eventId: typeof eventId === "string" ? eventId : null,
     };
   }
-  return { ok: true, event: parsed.data };
+  return { ok: true, event: parsed.data, json: text };
 }
 
 /** Ids of the operations a batch touches (to load their current states). */
@@ -136,7 +138,7 @@ export function planBatch(
       receivedAt: new Date(event.meta.receivedAt),
       projectedAt,
       ...position,
-      payload: event,
+      payload: decoded.json,
     };
     const none = {
       status: null,

@@ -70,32 +70,42 @@ export interface PositionUpdate {
 
 /**
  * Writes a planned batch in ONE statement: operation upserts, history rows, dead letters, alerts and (when
- * given) the partition's new position. Every row travels in one JSON parameter and is unpacked by
- * json_to_recordset, so Prisma and the driver handle a single string whatever the batch size.
+ * given) the partition's new position. Each table's rows travel as one JSON parameter unpacked by
+ * json_to_recordset, so the driver handles a few strings whatever the batch size; history payloads are
+ * spliced in as the topic's own JSON text, never re-serialised.
  */
 export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUpdate): Promise<void> {
-  const parts = {
-    ops: plan.operations.size > 0,
-    history: plan.history.length > 0,
-    dead: plan.deadLetters.length > 0,
-    alerts: plan.alerts.length > 0,
-    moved: position !== undefined,
-  };
-  if (!Object.values(parts).some(Boolean)) return;
-  const rows = JSON.stringify({
-    o: parts.ops ? [...plan.operations.values()] : [],
-    h: plan.history.map((h) => ({ ...h, offset: h.offset.toString() })),
-    d: plan.deadLetters.map((d) => ({ ...d, offset: d.offset.toString(), payload: d.payload ?? {} })),
-    a: plan.alerts,
-  });
-  await sql.query(writeStatement(parts), [
-    rows,
-    position?.key.projection ?? null,
-    position?.key.topic ?? null,
-    position?.key.partition ?? null,
-    position?.nextOffset.toString() ?? null,
-    position?.now ?? null,
-  ]);
+  const values: Partial<Record<Param, unknown>> = {};
+  if (plan.operations.size > 0) values.ops = JSON.stringify([...plan.operations.values()]);
+  if (plan.history.length > 0) values.history = historyJson(plan.history);
+  if (plan.deadLetters.length > 0)
+    values.dead = JSON.stringify(plan.deadLetters.map((d) => ({ ...d, offset: d.offset.toString(), payload: d.payload ?? {} })));
+  if (plan.alerts.length > 0) values.alerts = JSON.stringify(plan.alerts);
+  if (position) {
+    values.projection = position.key.projection;
+    values.topic = position.key.topic;
+    values.partition = position.key.partition;
+    values.next = position.nextOffset.toString();
+    values.at = position.now;
+  }
+  const parts = (Object.keys(CTES) as Part[]).filter((p) => CTE_PARAMS[p].every((name) => name in values));
+  if (parts.length === 0) return;
+  const { text, params } = writeStatement(parts);
+  await sql.query(
+    text,
+    params.map((name) => values[name]),
+  );
+}
+
+/** History rows as a JSON array; each payload is the event's JSON text from the topic, inserted as is. */
+function historyJson(rows: BatchPlan["history"]): string {
+  let out = "[";
+  for (let i = 0; i < rows.length; i++) {
+    const { payload, offset, ...row } = rows[i]!;
+    const head = JSON.stringify({ ...row, offset: offset.toString() });
+    out += `${i === 0 ? "" : ","}${head.slice(0, -1)},"payload":${payload}}`;
+  }
+  return `${out}]`;
 }
 
 type Part = "ops" | "history" | "dead" | "alerts" | "moved";
@@ -111,7 +121,7 @@ const CTES: Record<Part, string> = {
       SELECT u.id, u."callId", u."tenantId", u.type, u.status, u.outcome, u."clientContext", u."resultCode", u."resultSubcode",
         u."resultMessage", u."all", u."completionReason", u.conflict, u."conflictStatus", u."firstSeenAt", u."lastSeenAt",
         u."lastChangedAt", u."eventCount", u."eventIds", u.extra
-      FROM j, json_to_recordset(j.b->'o') AS u(id text, "callId" text, "tenantId" text, type text, status text, outcome text,
+      FROM json_to_recordset(:ops::json) AS u(id text, "callId" text, "tenantId" text, type text, status text, outcome text,
         "clientContext" text, "resultCode" int, "resultSubcode" int, "resultMessage" text, "all" bool, "completionReason" text,
         conflict bool, "conflictStatus" text, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastChangedAt" timestamptz,
         "eventCount" int, "eventIds" text[], extra jsonb)
@@ -130,7 +140,7 @@ const CTES: Record<Part, string> = {
       SELECT h."eventId", h.kind, h.source, h."operationId", h."callId", h."tenantId", h."resourceType", h."changeType", h.status,
         h."statusBefore", h."statusAfter", h."resultCode", h."resultSubcode", h."resultMessage", h.duplicate, h.conflict, h.stale,
         h.authenticated, h."requestId", h."receivedAt", h."projectedAt", h.topic, h.partition, h."offset", h.payload
-      FROM j, json_to_recordset(j.b->'h') AS h("eventId" text, kind text, source text, "operationId" text, "callId" text,
+      FROM json_to_recordset(:history::json) AS h("eventId" text, kind text, source text, "operationId" text, "callId" text,
         "tenantId" text, "resourceType" text, "changeType" text, status text, "statusBefore" text, "statusAfter" text,
         "resultCode" int, "resultSubcode" int, "resultMessage" text, duplicate bool, conflict bool, stale bool,
         authenticated bool, "requestId" text, "receivedAt" timestamptz, "projectedAt" timestamptz, topic text, partition int,
@@ -140,7 +150,7 @@ const CTES: Record<Part, string> = {
   dead: `
       INSERT INTO dead_letter (topic, partition, "offset", event_id, error, payload, created_at)
       SELECT d.topic, d.partition, d."offset", d."eventId", d.error, d.payload, d."createdAt"
-      FROM j, json_to_recordset(j.b->'d') AS d(topic text, partition int, "offset" bigint, "eventId" text, error text,
+      FROM json_to_recordset(:dead::json) AS d(topic text, partition int, "offset" bigint, "eventId" text, error text,
         payload jsonb, "createdAt" timestamptz)
       ON CONFLICT (topic, partition, "offset") DO NOTHING
       RETURNING 1`,
@@ -149,30 +159,41 @@ const CTES: Record<Part, string> = {
         result_subcode, result_message, created_at)
       SELECT a.id, a."idempotencyKey", a.rule, a.severity, a.title, a."operationId", a."callId", a.type, a.status,
         a."resultCode", a."resultSubcode", a."resultMessage", a."createdAt"
-      FROM j, json_to_recordset(j.b->'a') AS a(id text, "idempotencyKey" text, rule text, severity text, title text,
+      FROM json_to_recordset(:alerts::json) AS a(id text, "idempotencyKey" text, rule text, severity text, title text,
         "operationId" text, "callId" text, type text, status text, "resultCode" int, "resultSubcode" int, "resultMessage" text,
         "createdAt" timestamptz)
       ON CONFLICT DO NOTHING
       RETURNING 1`,
   moved: `
-      UPDATE projection_position SET next_offset = $5::bigint, updated_at = $6::timestamptz
-      WHERE projection = $2::text AND topic = $3::text AND partition = $4::int
+      UPDATE projection_position SET next_offset = :next::bigint, updated_at = :at::timestamptz
+      WHERE projection = :projection::text AND topic = :topic::text AND partition = :partition::int
       RETURNING 1`,
 };
-const statements = new Map<string, string>();
+type Param = "ops" | "history" | "dead" | "alerts" | "projection" | "topic" | "partition" | "next" | "at";
+const CTE_PARAMS: Record<Part, Param[]> = {
+  ops: ["ops"],
+  history: ["history"],
+  dead: ["dead"],
+  alerts: ["alerts"],
+  moved: ["projection", "topic", "partition", "next", "at"],
+};
+const statements = new Map<string, { text: string; params: Param[] }>();
 
-function writeStatement(parts: Record<Part, boolean>): string {
-  const names = (Object.keys(CTES) as Part[]).filter((p) => parts[p]);
-  const cacheKey = names.join(",");
-  let text = statements.get(cacheKey);
-  if (!text) {
-    // $2..$6 are always sent; a statement without the position CTE still declares their types.
-    text = `WITH j AS (SELECT $1::json AS b, $2::text AS projection, $3::text AS topic, $4::int AS partition, $5::bigint AS next, $6::timestamptz AS at),
-    ${names.map((n) => `${n} AS (${CTES[n]})`).join(",\n    ")}
-    SELECT (${names.map((n) => `(SELECT count(*) FROM ${n})`).join(" + ")})::text AS written`;
-    statements.set(cacheKey, text);
+/** The statement for these parts, its :names numbered $1, $2, ... in first-use order (cached). */
+function writeStatement(parts: Part[]): { text: string; params: Param[] } {
+  const cacheKey = parts.join(",");
+  let statement = statements.get(cacheKey);
+  if (!statement) {
+    const params: Param[] = [];
+    const text = `WITH ${parts.map((n) => `${n} AS (${CTES[n]})`).join(",\n    ")}
+    SELECT (${parts.map((n) => `(SELECT count(*) FROM ${n})`).join(" + ")})::text AS written`.replace(/:([a-z]+)::/g, (_, name: Param) => {
+      if (!params.includes(name)) params.push(name);
+      return `$${params.indexOf(name) + 1}::`;
+    });
+    statement = { text, params };
+    statements.set(cacheKey, statement);
   }
-  return text;
+  return statement;
 }
 
 /** The alert outbox: the idempotency key (rule + operation id) makes a second insert a no-op. */

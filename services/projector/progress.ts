@@ -2,6 +2,8 @@
 // prints a line every few seconds otherwise (logs, CI).
 export interface Progress {
   update(done: number, total: number): void;
+  /** A step that is not counted in events (e.g. building indexes). */
+  note(message: string): void;
   finish(message: string): void;
 }
 
@@ -27,6 +29,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, now 
         stream.write(`${line}\n`);
         lastLine = now();
       }
+    },
+    note(message) {
+      stream.write(`${stream.isTTY ? "\n" : ""}${message}\n`);
     },
     finish(message) {
       stream.write(`${stream.isTTY ? "\n" : ""}${message}\n`);

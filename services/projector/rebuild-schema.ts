@@ -10,12 +10,18 @@ const ident = (name: string) => {
   return `"${name}"`;
 };
 
-/** Creates `schema` with empty copies of the projection tables. */
+/**
+ * Creates `schema` with empty copies of the projection tables: columns, defaults, own sequences, primary
+ * keys and unique indexes (the writer's ON CONFLICT targets). The other indexes are built once the replay
+ * has caught up (createDeferredIndexes): one sort per index instead of an index update per written row.
+ */
 export async function createRebuildSchema(db: Db, schema: string): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`CREATE SCHEMA ${ident(schema)}`);
     for (const table of PROJECTION_TABLES) {
-      await tx.$executeRawUnsafe(`CREATE TABLE ${ident(schema)}.${ident(table)} (LIKE public.${ident(table)} INCLUDING ALL)`);
+      await tx.$executeRawUnsafe(
+        `CREATE TABLE ${ident(schema)}.${ident(table)} (LIKE public.${ident(table)} INCLUDING ALL EXCLUDING INDEXES)`,
+      );
       // Serial columns copied by LIKE still draw from public's sequences: give them their own.
       const serials = await tx.$queryRaw<{ column_name: string }[]>`SELECT column_name::text FROM information_schema.columns
         WHERE table_schema = ${schema} AND table_name = ${table} AND column_default LIKE 'nextval(%'`;
@@ -27,24 +33,69 @@ export async function createRebuildSchema(db: Db, schema: string): Promise<void>
         );
       }
     }
-    await copyIndexNames(tx, schema);
+    for (const index of await publicIndexes(tx)) {
+      if (!index.unique) continue;
+      await tx.$executeRawUnsafe(index.createIn(schema));
+      if (index.primaryKey)
+        await tx.$executeRawUnsafe(
+          `ALTER TABLE ${ident(schema)}.${ident(index.table)} ADD CONSTRAINT ${ident(index.name)} PRIMARY KEY USING INDEX ${ident(index.name)}`,
+        );
+    }
   });
 }
 
-/** LIKE names some indexes differently (e.g. unique: _idx vs Prisma's _key); rename them to public's names. */
-async function copyIndexNames(tx: Tx, schema: string): Promise<void> {
-  const rows = await tx.$queryRaw<
-    { schemaname: string; indexname: string; indexdef: string }[]
-  >`SELECT schemaname::text, indexname::text, indexdef
-    FROM pg_indexes WHERE schemaname IN ('public', ${schema}) AND tablename = ANY(${[...PROJECTION_TABLES]}::text[])`;
-  const shape = (def: string) => def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+\.(\S+) /, "$1|$2|");
-  const publicNames = new Map(rows.filter((r) => r.schemaname === "public").map((r) => [shape(r.indexdef), r.indexname]));
-  for (const r of rows.filter((x) => x.schemaname === schema)) {
-    const wanted = publicNames.get(shape(r.indexdef));
-    if (wanted && wanted !== r.indexname) {
-      await tx.$executeRawUnsafe(`ALTER INDEX ${ident(schema)}.${ident(r.indexname)} RENAME TO ${ident(wanted)}`);
-    }
-  }
+/**
+ * Builds the projection tables' other indexes in `schema` (same definitions and names as public's),
+ * skipping any already there. Returns their names.
+ */
+export async function createDeferredIndexes(db: Db, schema: string): Promise<string[]> {
+  return db.$transaction(
+    async (tx) => {
+      // A sort in memory per index rather than spilling to disk (this transaction only).
+      await tx.$executeRawUnsafe(`SET LOCAL maintenance_work_mem = '256MB'`);
+      const present = new Set(
+        (await tx.$queryRaw<{ indexname: string }[]>`SELECT indexname::text FROM pg_indexes WHERE schemaname = ${schema}`).map(
+          (r) => r.indexname,
+        ),
+      );
+      const built: string[] = [];
+      for (const index of await publicIndexes(tx)) {
+        if (index.unique || present.has(index.name)) continue;
+        await tx.$executeRawUnsafe(index.createIn(schema));
+        built.push(index.name);
+      }
+      return built;
+    },
+    { timeout: 3_600_000, maxWait: 10_000 },
+  );
+}
+
+interface IndexDefinition {
+  name: string;
+  table: string;
+  unique: boolean;
+  primaryKey: boolean;
+  /** The CREATE INDEX statement for the same table in another schema. */
+  createIn(schema: string): string;
+}
+
+/** The indexes of public's projection tables, as pg_indexes shows them. */
+async function publicIndexes(tx: Tx): Promise<IndexDefinition[]> {
+  const rows = await tx.$queryRaw<{ indexname: string; tablename: string; indexdef: string; pk: boolean }[]>`SELECT i.indexname::text,
+      i.tablename::text, i.indexdef, EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('public.%I', i.indexname)::regclass
+        AND c.contype = 'p') AS pk
+    FROM pg_indexes i WHERE i.schemaname = 'public' AND i.tablename = ANY(${[...PROJECTION_TABLES]}::text[]) ORDER BY i.indexname`;
+  return rows.map((r) => ({
+    name: r.indexname,
+    table: r.tablename,
+    unique: r.indexdef.startsWith("CREATE UNIQUE INDEX"),
+    primaryKey: r.pk,
+    createIn: (schema: string) => {
+      const on = ` ON public.${r.tablename} `;
+      if (!r.indexdef.includes(on)) throw new Error(`unexpected index definition: ${r.indexdef}`);
+      return r.indexdef.replace(on, ` ON ${ident(schema)}.${ident(r.tablename)} `);
+    },
+  }));
 }
 
 interface Position {
