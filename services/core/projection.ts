@@ -60,6 +60,24 @@ export interface BatchPlan {
   alerts: AlertDraft[];
 }
 
+/** What differs between the history rows of the event kinds (the rest comes from the event's meta). */
+interface RowFields {
+  kind: HistoryRow["kind"];
+  operationId: string | null;
+  callId: string | null;
+  resourceType: string | null;
+  changeType: string | null;
+  status?: string | null | undefined;
+  statusBefore?: string | null | undefined;
+  statusAfter?: string | null | undefined;
+  resultCode?: number | null | undefined;
+  resultSubcode?: number | null | undefined;
+  resultMessage?: string | null | undefined;
+  duplicate?: boolean;
+  conflict?: boolean;
+  stale?: boolean;
+}
+
 type Decoded = { ok: true; event: OptrailEvent; json: string } | { ok: false; error: string; payload: unknown; eventId: string | null };
 
 // A batch is decoded twice (ids to load, then the fold); this cache makes the second time free.
@@ -122,35 +140,49 @@ export function planBatch(
   const alerts: AlertDraft[] = [];
 
   for (const m of messages) {
-    const position = { topic: m.topic, partition: m.partition, offset: BigInt(m.offset) };
+    const offset = BigInt(m.offset);
     const decoded = decode(m.value);
     if (!decoded.ok) {
-      deadLetters.push({ ...position, eventId: decoded.eventId, error: decoded.error, payload: decoded.payload, createdAt: projectedAt });
+      deadLetters.push({
+        topic: m.topic,
+        partition: m.partition,
+        offset,
+        eventId: decoded.eventId,
+        error: decoded.error,
+        payload: decoded.payload,
+        createdAt: projectedAt,
+      });
       continue;
     }
     const event = decoded.event;
-    const common = {
+    // Every history row has the same shape (one object literal, no spreads): the batch's hot loop.
+    const row = (fields: RowFields): HistoryRow => ({
       eventId: event.meta.eventId,
+      kind: fields.kind,
       source: event.meta.source,
+      operationId: fields.operationId,
+      callId: fields.callId,
       tenantId: event.meta.tenantId ?? null,
+      resourceType: fields.resourceType,
+      changeType: fields.changeType,
+      status: fields.status ?? null,
+      statusBefore: fields.statusBefore ?? null,
+      statusAfter: fields.statusAfter ?? null,
+      resultCode: fields.resultCode ?? null,
+      resultSubcode: fields.resultSubcode ?? null,
+      resultMessage: fields.resultMessage ?? null,
+      duplicate: fields.duplicate ?? false,
+      conflict: fields.conflict ?? false,
+      stale: fields.stale ?? false,
       authenticated: event.meta.authenticated,
       requestId: event.meta.requestId,
       receivedAt: new Date(event.meta.receivedAt),
       projectedAt,
-      ...position,
+      topic: m.topic,
+      partition: m.partition,
+      offset,
       payload: decoded.json,
-    };
-    const none = {
-      status: null,
-      statusBefore: null,
-      statusAfter: null,
-      resultCode: null,
-      resultSubcode: null,
-      resultMessage: null,
-      duplicate: false,
-      conflict: false,
-      stale: false,
-    };
+    });
     switch (event.type) {
       case "OperationObserved": {
         let evolution;
@@ -158,7 +190,9 @@ export function planBatch(
           evolution = evolve(states.get(event.data.operationId), event);
         } catch (err) {
           deadLetters.push({
-            ...position,
+            topic: m.topic,
+            partition: m.partition,
+            offset,
             eventId: event.meta.eventId,
             error: `fold failed: ${(err as Error).message}`,
             payload: event,
@@ -168,50 +202,45 @@ export function planBatch(
         }
         const { state, effect } = evolution;
         if (effect.kind !== "duplicate") {
-          alerts.push(...alertsFor(states.get(state.id), state, alertRules, projectedAt));
+          for (const alert of alertsFor(states.get(state.id), state, alertRules, projectedAt)) alerts.push(alert);
           states.set(state.id, state);
           operations.set(state.id, state);
         }
-        history.push({
-          ...common,
-          kind: "operation",
-          operationId: event.data.operationId,
-          callId: event.data.callId,
-          resourceType: event.data.operationType,
-          changeType: event.data.changeType ?? null,
-          status: event.data.status ?? null,
-          statusBefore: effect.statusBefore,
-          statusAfter: effect.statusAfter,
-          resultCode: event.data.resultInfo?.code ?? null,
-          resultSubcode: event.data.resultInfo?.subcode ?? null,
-          resultMessage: event.data.resultInfo?.message ?? null,
-          duplicate: effect.kind === "duplicate",
-          conflict: effect.kind === "conflict",
-          stale: effect.kind === "stale",
-        });
+        history.push(
+          row({
+            kind: "operation",
+            operationId: event.data.operationId,
+            callId: event.data.callId,
+            resourceType: event.data.operationType,
+            changeType: event.data.changeType ?? null,
+            status: event.data.status,
+            statusBefore: effect.statusBefore,
+            statusAfter: effect.statusAfter,
+            resultCode: event.data.resultInfo?.code,
+            resultSubcode: event.data.resultInfo?.subcode,
+            resultMessage: event.data.resultInfo?.message,
+            duplicate: effect.kind === "duplicate",
+            conflict: effect.kind === "conflict",
+            stale: effect.kind === "stale",
+          }),
+        );
         break;
       }
       case "CallResourceObserved":
-        history.push({
-          ...common,
-          ...none,
-          kind: "call",
-          operationId: null,
-          callId: event.data.callId ?? null,
-          resourceType: event.data.resourceType,
-          changeType: event.data.changeType ?? null,
-        });
+        history.push(
+          row({
+            kind: "call",
+            operationId: null,
+            callId: event.data.callId ?? null,
+            resourceType: event.data.resourceType,
+            changeType: event.data.changeType ?? null,
+          }),
+        );
         break;
       case "SubscriptionLifecycle":
-        history.push({
-          ...common,
-          ...none,
-          kind: "lifecycle",
-          operationId: null,
-          callId: null,
-          resourceType: event.data.lifecycleEvent,
-          changeType: null,
-        });
+        history.push(
+          row({ kind: "lifecycle", operationId: null, callId: null, resourceType: event.data.lifecycleEvent, changeType: null }),
+        );
         break;
       default: {
         const never: never = event;
