@@ -4,7 +4,7 @@
 // letter's own topic/partition/offset; the position is not moved (the projector already passed it).
 import { operationIdsOf, planBatch } from "../core/projection.js";
 import type { Db } from "./db.js";
-import { loadStates, lockPosition, writePlan } from "./projection-store.js";
+import { loadStates, lockPosition, renewWriterToken, writePlan } from "./projection-store.js";
 import { prismaSql } from "./sql.js";
 
 export interface DeadLetterRecord {
@@ -29,7 +29,8 @@ export async function retryDeadLetter(db: Db, id: bigint, projection: string, no
         created_at AS "createdAt", retried_at AS "retriedAt", resolved_at AS "resolvedAt" FROM dead_letter WHERE id = ${id} FOR UPDATE`;
       if (!dl) return { outcome: "not-found" as const };
       if (dl.resolvedAt) return { outcome: "already-resolved" as const, deadLetter: dl };
-      await lockPosition(prismaSql(tx), { projection, topic: dl.topic, partition: dl.partition }, now);
+      const key = { projection, topic: dl.topic, partition: dl.partition };
+      await lockPosition(prismaSql(tx), key, now);
       const message = {
         topic: dl.topic,
         partition: dl.partition,
@@ -45,6 +46,8 @@ export async function retryDeadLetter(db: Db, id: bigint, projection: string, no
         return { outcome: "failed" as const, deadLetter: updated! };
       }
       await writePlan(prismaSql(tx), { ...plan, deadLetters: [] });
+      // The partition's rows changed behind the projector's back: its remembered states are void.
+      await renewWriterToken(prismaSql(tx), key);
       const [updated] = await tx.$queryRaw<DeadLetterRecord[]>`UPDATE dead_letter SET retried_at = ${now}, resolved_at = ${now}
         WHERE id = ${id} RETURNING id, topic, partition, "offset", event_id AS "eventId", error, payload, created_at AS "createdAt",
         retried_at AS "retriedAt", resolved_at AS "resolvedAt"`;

@@ -15,18 +15,33 @@ export interface PositionKey {
   partition: number;
 }
 
+export interface LockedPosition {
+  nextOffset: bigint;
+  /** Set by the last write of the partition's rows (see projection_position.writer_token). */
+  writerToken: string | null;
+}
+
 /**
- * Creates (if needed) and locks the partition's position row; returns its next offset. Two writers
- * of the same partition (a rebalance overlap, a dead-letter retry) therefore never interleave.
+ * Creates (if needed) and locks the partition's position row; returns its next offset and writer token.
+ * Two writers of the same partition (a rebalance overlap, a dead-letter retry) therefore never interleave.
  */
-export async function lockPosition(sql: Sql, key: PositionKey, now: Date): Promise<bigint> {
+export async function lockPosition(sql: Sql, key: PositionKey, now: Date): Promise<LockedPosition> {
   // DO UPDATE (a no-op change) both creates the row if needed and locks it, in one round trip.
-  const [row] = await sql.query<{ next_offset: string }>(
+  const [row] = await sql.query<{ next_offset: string; writer_token: string | null }>(
     `INSERT INTO projection_position AS p (projection, topic, partition, next_offset, updated_at) VALUES ($1, $2, $3, 0, $4)
-     ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = p.next_offset RETURNING p.next_offset::text`,
+     ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = p.next_offset
+     RETURNING p.next_offset::text, p.writer_token`,
     [key.projection, key.topic, key.partition, now],
   );
-  return BigInt(row?.next_offset ?? 0);
+  return { nextOffset: BigInt(row?.next_offset ?? 0), writerToken: row?.writer_token ?? null };
+}
+
+/** Marks the partition's rows as written by someone new (a writer that does not move the position). */
+export async function renewWriterToken(sql: Sql, key: PositionKey): Promise<void> {
+  await sql.query(
+    `UPDATE projection_position SET writer_token = gen_random_uuid()::text WHERE projection = $1 AND topic = $2 AND partition = $3`,
+    [key.projection, key.topic, key.partition],
+  );
 }
 
 /** Current states of the given operations (absent ones are simply missing from the map). */
@@ -66,6 +81,8 @@ export interface PositionUpdate {
   key: PositionKey;
   nextOffset: bigint;
   now: Date;
+  /** A fresh random value identifying this write. */
+  writerToken: string;
 }
 
 /**
@@ -87,6 +104,7 @@ export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUp
     values.partition = position.key.partition;
     values.next = position.nextOffset.toString();
     values.at = position.now;
+    values.token = position.writerToken;
   }
   const parts = (Object.keys(CTES) as Part[]).filter((p) => CTE_PARAMS[p].every((name) => name in values));
   if (parts.length === 0) return;
@@ -191,17 +209,17 @@ const CTES: Record<Part, string> = {
       ON CONFLICT DO NOTHING
       RETURNING 1`,
   moved: `
-      UPDATE projection_position SET next_offset = :next::bigint, updated_at = :at::timestamptz
+      UPDATE projection_position SET next_offset = :next::bigint, updated_at = :at::timestamptz, writer_token = :token::text
       WHERE projection = :projection::text AND topic = :topic::text AND partition = :partition::int
       RETURNING 1`,
 };
-type Param = "ops" | "history" | "dead" | "alerts" | "projection" | "topic" | "partition" | "next" | "at";
+type Param = "ops" | "history" | "dead" | "alerts" | "projection" | "topic" | "partition" | "next" | "at" | "token";
 const CTE_PARAMS: Record<Part, Param[]> = {
   ops: ["ops"],
   history: ["history"],
   dead: ["dead"],
   alerts: ["alerts"],
-  moved: ["projection", "topic", "partition", "next", "at"],
+  moved: ["projection", "topic", "partition", "next", "at", "token"],
 };
 const statements = new Map<string, { text: string; params: Param[] }>();
 

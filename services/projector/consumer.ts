@@ -5,6 +5,7 @@ import type { AlertRules } from "../core/index.js";
 import type { Db } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import { Counter, Histogram, type Registry } from "../platform/metrics.js";
+import { createStateCache } from "./state-cache.js";
 import { applyBatch } from "./writer.js";
 
 export interface ProjectorOptions {
@@ -19,6 +20,8 @@ export interface ProjectorOptions {
   alertRules?: AlertRules;
   /** Kafka group session timeout; a killed member's partitions move after it (default 30 s). */
   sessionTimeoutMs?: number;
+  /** How many operation states to remember between batches (default 100,000; 0: read every batch's from Postgres). */
+  stateCacheSize?: number;
   /** Largest number of messages applied in one transaction (default 500). */
   maxBatchMessages?: number;
   /** Called after each applied batch (tests and the rebuild command watch progress with it). */
@@ -54,6 +57,7 @@ export function createProjector(options: ProjectorOptions): Projector {
   });
   let consumer: Consumer | undefined;
   let running = false;
+  const cache = createStateCache(options.stateCacheSize ?? 100_000);
 
   return {
     async start() {
@@ -98,6 +102,7 @@ export function createProjector(options: ProjectorOptions): Projector {
                   messages: chunk.map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, value: m.value })),
                   now: now(),
                   alertRules: options.alertRules,
+                  cache,
                 });
                 end();
                 events.inc({ outcome: "applied" }, result.applied);

@@ -31,6 +31,7 @@ export async function startProjector(config: Config, logger: Logger, options: { 
     projection: config.PROJECTION_NAME,
     alertRules: { failedTypes: config.ALERT_FAILED_TYPES },
     sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
+    stateCacheSize: config.PROJECTOR_STATE_CACHE_SIZE,
   });
   await projector.start();
   const dispatcher = createAlertDispatcher({ db, kafka, logger, registry, config });

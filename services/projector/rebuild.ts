@@ -59,6 +59,8 @@ export async function rebuild(o: RebuildOptions): Promise<RebuildResult> {
     projection: config.PROJECTION_NAME,
     sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
     alertRules: NO_ALERTS,
+    // Bounded lower than the live projector's: the rebuild runs beside it and replays every operation.
+    stateCacheSize: Math.min(config.PROJECTOR_STATE_CACHE_SIZE, 20_000),
   });
   let consuming = false;
   try {

@@ -11,6 +11,7 @@ import { createLogger } from "../../services/platform/logger.js";
 import { createRegistry } from "../../services/platform/metrics.js";
 import { createLagWatch } from "../../services/projector/lag.js";
 import { startProjector } from "../../services/projector/main.js";
+import { createStateCache } from "../../services/projector/state-cache.js";
 import { applyBatch } from "../../services/projector/writer.js";
 import { eventually, resetTables, testDb } from "../support/db.js";
 import { testConfig, uniqueTopic } from "../support/env.js";
@@ -102,6 +103,42 @@ describe("projection api and lag (real Kafka and Postgres)", () => {
     assert.equal((await getJson(`${api.url}/dead-letters?state=resolved`)).body.items.length, 1);
     assert.equal((await postJson(`${api.url}/dead-letters/999999/retry`, {})).status, 404);
     assert.equal((await postJson(`${api.url}/dead-letters/abc/retry`, {})).status, 400);
+  });
+
+  it("when a dead-letter retry changes an operation the projector remembers, then the projector's next batch folds onto the retried row", async () => {
+    const cache = createStateCache(1000);
+    const batch = (e: unknown, offset: number) => ({
+      projection: "main",
+      topic: "t-cache",
+      partition: 0,
+      messages: [message(e, offset, 0, "t-cache")],
+      now: new Date(),
+      cache,
+    });
+    await applyBatch(db, batch(opEvent({ operationId: "dl-cache", callId: "c", status: "running" }), 10));
+    assert.equal(cache.size(), 1, "the projector remembers the operation");
+    const parked = opEvent({ operationId: "dl-cache", callId: "c", status: "failed", resultInfo: { code: 500, subcode: 1, message: "x" } });
+    const row = await db.deadLetter.create({
+      data: {
+        topic: "t-cache",
+        partition: 0,
+        offset: 11n,
+        eventId: parked.meta.eventId,
+        error: "old bug",
+        payload: parked as object,
+        createdAt: new Date(),
+      },
+    });
+    assert.equal((await postJson(`${api.url}/dead-letters/${row.id}/retry`, {})).body.outcome, "resolved");
+    // A late "running" from Graph: folded onto the retried (failed) row it is stale; onto the remembered
+    // (running) state it would overwrite the retry.
+    await applyBatch(db, batch(opEvent({ operationId: "dl-cache", callId: "c", status: "running" }), 12));
+    const op = await db.operation.findUnique({ where: { id: "dl-cache" } });
+    assert.equal(op?.status, "failed");
+    assert.equal(op?.resultCode, 500);
+    assert.equal(op?.eventCount, 3);
+    const last = await db.operationEvent.findFirst({ where: { operationId: "dl-cache", offset: 12n } });
+    assert.equal(last?.stale, true);
   });
 
   it("when events wait on the topic, then GET /projection/status and the lag readiness report them until they are applied", async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "projection_position" ADD COLUMN     "writer_token" TEXT;
+
