@@ -18,6 +18,11 @@ const config = loadConfig({
 });
 const logger = createLogger({ level: "info", name: "rebuild" });
 const started = performance.now();
+const mem = setInterval(() => {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  logger.info({ rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) }, "memory");
+}, 3000);
 let events = 0;
 let finished = true;
 try {
@@ -27,6 +32,7 @@ try {
   logger.error({ err }, "rebuild failed");
   finished = false;
 }
+clearInterval(mem);
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage();
 logger.info({ cpuSeconds: (cpu.user + cpu.system) / 1e6, seconds }, "rebuild process cpu");
