@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type Express, type RequestHandler } from "express";
+import express, { type Express, type Request, type RequestHandler } from "express";
 import { pino } from "pino";
 import { redactUrl, type Logger } from "./logger.js";
 import { createHttpMetrics, type HttpMetrics, type Registry } from "./metrics.js";
@@ -36,12 +36,27 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** 2xx/3xx requests answered faster than this are logged at debug only; slower ones at info. */
 export const SLOW_REQUEST_MS = 1000;
 
+const REQUEST_LOG = Symbol("optrail.requestLog");
+type WithRequestLog = { [REQUEST_LOG]?: Logger };
+
 /** Per request: the request id, the access log line and the HTTP metrics. */
-function requestObserver(logger: Logger, metrics: HttpMetrics, slowMs: number): RequestHandler {
+function observeRequests(app: Express, logger: Logger, metrics: HttpMetrics, slowMs: number): void {
   const std = pino.stdSerializers;
   // Stream clients may pass the API token in the query (EventSource cannot set headers).
   const reqSerializer = std.wrapRequestSerializer((req) => ({ ...req, url: req.url === undefined ? undefined : redactUrl(req.url) }));
   const base = logger.child({}, { serializers: { req: reqSerializer, res: std.res, err: std.err } });
+  // req.log is built on first use (a getter on this app's request prototype): binding the request
+  // serializes and redacts it, headers included, which most requests never need (their access line is
+  // below the log level).
+  Object.defineProperty(app.request, "log", {
+    configurable: true,
+    get(this: Request & WithRequestLog) {
+      return (this[REQUEST_LOG] ??= base.child({ req: this }));
+    },
+    set(this: Request & WithRequestLog, value: Logger) {
+      this[REQUEST_LOG] = value;
+    },
+  });
   // One labelled child per (method, route, status): prom-client otherwise hashes the label set twice per request.
   const children = new Map<string, { requests: { inc: () => void }; duration: { observe: (v: number) => void } }>();
   const observe = (method: string, route: string, status: number, seconds: number) => {
@@ -55,47 +70,31 @@ function requestObserver(logger: Logger, metrics: HttpMetrics, slowMs: number): 
     child.requests.inc();
     child.duration.observe(seconds);
   };
-  return (req, res, next) => {
+  app.use((req, res, next) => {
     const start = performance.now();
     const given = req.headers[REQUEST_ID_HEADER];
     const id = typeof given === "string" && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     req.id = id;
     res.setHeader(REQUEST_ID_HEADER, id);
-    // The request's logger is built on first use: binding the request serializes and redacts its headers,
-    // which most requests never need (their access line is below the log level).
-    let log: Logger | undefined;
-    Object.defineProperty(req, "log", {
-      configurable: true,
-      enumerable: false,
-      get: () => (log ??= base.child({ req })),
-      set: (value: Logger) => (log = value),
-    });
     const quiet = req.url === "/metrics" || req.url === "/healthz";
-    let done = false;
-    const finished = (err?: Error) => {
-      if (done) return;
-      done = true;
-      res.removeListener("finish", finished);
-      res.removeListener("close", finished);
+    // 'close' comes once per response: after 'finish', or alone when the client went away first.
+    res.on("close", () => {
       const ms = performance.now() - start;
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
       observe(req.method, route, res.statusCode, ms / 1000);
       if (quiet) return;
-      const failed = err !== undefined || res.statusCode >= 500;
+      const failed = res.statusCode >= 500;
       const level = failed ? "error" : res.statusCode >= 400 ? "warn" : ms >= slowMs ? "info" : "debug";
       if (!logger.isLevelEnabled(level)) return;
       const responseTime = Math.round(ms);
       if (failed) {
-        const error = err ?? new Error(`failed with status code ${res.statusCode}`);
-        req.log[level]({ res, err: error, responseTime }, "request errored");
+        req.log[level]({ res, err: new Error(`failed with status code ${res.statusCode}`), responseTime }, "request errored");
       } else {
         req.log[level]({ res, responseTime }, ms >= slowMs ? "slow request" : "request completed");
       }
-    };
-    res.on("finish", finished);
-    res.on("close", finished);
+    });
     next();
-  };
+  });
 }
 
 /** Creates an Express app with the middleware every optrail service shares. */
@@ -104,7 +103,7 @@ export function createBaseApp(options: BaseAppOptions): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", false);
 
-  app.use(requestObserver(options.logger, createHttpMetrics(options.registry), options.slowRequestMs ?? SLOW_REQUEST_MS));
+  observeRequests(app, options.logger, createHttpMetrics(options.registry), options.slowRequestMs ?? SLOW_REQUEST_MS);
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
