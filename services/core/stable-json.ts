@@ -1,5 +1,5 @@
 // Canonical JSON (sorted keys) and content hashes: the same content always gets the same id.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 export function stableStringify(value: unknown): string {
   if (value === undefined) return "null";
@@ -21,5 +21,5 @@ export function stableStringify(value: unknown): string {
 }
 
 export function contentId(value: unknown): string {
-  return createHash("sha256").update(stableStringify(value)).digest("base64url").slice(0, 32);
+  return hash("sha256", stableStringify(value), "base64url").slice(0, 32);
 }
