@@ -137,7 +137,10 @@ export function operationRoutes(db: Db, routes: ApiRoutes): Router {
       summary: "Current state of one operation",
       params: idParams,
       query: emptyQuery,
-      responses: { 200: { description: "the operation, and the cancellation that canceled it", schema: operationDetailSchema }, 404: problem("unknown operation") },
+      responses: {
+        200: { description: "the operation, and the cancellation that canceled it", schema: operationDetailSchema },
+        404: problem("unknown operation"),
+      },
     },
     async (req, res) => {
       parseInput(emptyQuery, req.query, "query");

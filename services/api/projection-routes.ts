@@ -22,7 +22,10 @@ export function createProjectionRouter(deps: ProjectionRouterDeps, routes: ApiRo
       tag: "projection",
       summary: "Projection lag per partition (events and seconds) and in total",
       query: emptyQuery,
-      responses: { 200: { description: "lag", schema: projectionStatusSchema }, 503: { description: "Kafka unreachable or not configured" } },
+      responses: {
+        200: { description: "lag", schema: projectionStatusSchema },
+        503: { description: "Kafka unreachable or not configured" },
+      },
     },
     async (_req, res) => {
       if (!deps.projection) throw serviceUnavailable("projection status is not configured");
