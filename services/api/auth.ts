@@ -1,11 +1,11 @@
 // Bearer-token access to the read API. Tokens come from API_TOKENS; comparison is constant-time
 // (fixed-length digests, every configured token compared). Streams also accept ?access_token=,
 // since EventSource cannot set headers.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { HttpProblem } from "../platform/problem.js";
 
-const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+const digest = (s: string) => hash("sha256", s, "buffer");
 
 export function tokenMatcher(tokens: string[]): (given: string) => boolean {
   const expected = tokens.map(digest);

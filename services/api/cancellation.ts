@@ -15,16 +15,24 @@ export interface CanceledByView {
   lastChangedAt: string;
 }
 
+const CANCELED_BY = {
+  name: "optrail-canceled-by",
+  text: `SELECT id, status, outcome, client_context AS "clientContext", first_seen_at AS "firstSeenAt", last_changed_at AS "lastChangedAt"
+    FROM operation WHERE call_id = $1 AND type = $2 AND id <> $3 AND first_seen_at <= $4
+    ORDER BY first_seen_at DESC, id DESC LIMIT 1`,
+};
+
+/** On the pg pool, as the operation it belongs to (getOperation): one indexed row, (call_id, first_seen_at DESC). */
 export async function canceledByOf(
   db: Db,
   op: Pick<Operation, "id" | "callId" | "outcome" | "lastChangedAt">,
 ): Promise<CanceledByView | null> {
   if (op.outcome !== "canceled") return null;
-  const cancel = await db.operation.findFirst({
-    where: { callId: op.callId, type: CANCEL_OPERATION_TYPE, id: { not: op.id }, firstSeenAt: { lte: op.lastChangedAt } },
-    orderBy: [{ firstSeenAt: "desc" }, { id: "desc" }],
-    select: { id: true, status: true, outcome: true, clientContext: true, firstSeenAt: true, lastChangedAt: true },
+  const { rows } = await db.pool.query<Omit<CanceledByView, "firstSeenAt" | "lastChangedAt"> & { firstSeenAt: Date; lastChangedAt: Date }>({
+    ...CANCELED_BY,
+    values: [op.callId, CANCEL_OPERATION_TYPE, op.id, op.lastChangedAt],
   });
+  const cancel = rows[0];
   if (!cancel) return null;
   return { ...cancel, firstSeenAt: cancel.firstSeenAt.toISOString(), lastChangedAt: cancel.lastChangedAt.toISOString() };
 }

@@ -70,8 +70,8 @@ export type NotificationBody = z.infer<typeof notificationBodySchema>;
 /** `#microsoft.graph.cancelMediaProcessingOperation` → `cancelMediaProcessingOperation`. */
 export function odataTypeName(odataType: string | undefined): string | undefined {
   if (!odataType) return undefined;
-  const name = odataType.replace(/^#/, "").split(".").pop();
-  return name && name.length > 0 ? name : undefined;
+  const name = odataType.slice(odataType.lastIndexOf(".") + 1 || (odataType.startsWith("#") ? 1 : 0));
+  return name.length > 0 ? name : undefined;
 }
 
 // `/communications/calls/...` today; `/app/calls/...` in older payloads.

@@ -6,15 +6,14 @@ export const REDACTED = "[redacted]";
 export function redactSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as T;
   if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      // defineProperty, not assignment: a "__proto__" key from JSON stays a plain, kept property.
-      Object.defineProperty(out, k, {
-        value: SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactSecrets(v),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    for (const k of Object.keys(record)) {
+      const v = record[k];
+      const kept = SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactSecrets(v);
+      // defineProperty, not assignment, for "__proto__": a "__proto__" key from JSON stays a plain, kept property.
+      if (k === "__proto__") Object.defineProperty(out, k, { value: kept, enumerable: true, writable: true, configurable: true });
+      else out[k] = kept;
     }
     return out as T;
   }

@@ -10,6 +10,7 @@ import {
   resourceDataSchema,
   type NotificationItem,
   type ResourceData,
+  type ResourcePath,
 } from "./graph.js";
 import { redactSecrets } from "./redact.js";
 import { contentId } from "./stable-json.js";
@@ -111,12 +112,14 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
   const resourceUrl = item.resourceUrl ?? item.resource;
   const typeName = odataTypeName(entity["@odata.type"]);
   const fromUrl = parseResourcePath(resourceUrl);
-  const fromOdataId = parseResourcePath(entity["@odata.id"]);
+  // @odata.id only fills in what resourceUrl does not say (parsed only then).
+  let odataIdPath: ResourcePath | undefined;
+  const fromOdataId = () => (odataIdPath ??= parseResourcePath(entity["@odata.id"]));
   const resource = redactSecrets(entity) as Record<string, unknown>;
 
-  if (isOperation(typeName, fromUrl.operationId ?? fromOdataId.operationId)) {
-    const operationId = entity.id ?? fromUrl.operationId ?? fromOdataId.operationId;
-    const callId = fromUrl.callId ?? fromOdataId.callId;
+  if (isOperation(typeName, fromUrl.operationId ?? fromOdataId().operationId)) {
+    const operationId = entity.id ?? fromUrl.operationId ?? fromOdataId().operationId;
+    const callId = fromUrl.callId ?? fromOdataId().callId;
     if (!operationId)
       return { ok: false, reason: "operation without an id", issues: [{ path: "id", message: "no id and none in resourceUrl" }] };
     if (!callId)
@@ -140,7 +143,7 @@ function eventFromEntity(item: NotificationItem, entity: ResourceData, base: Bas
     };
   }
   const data = {
-    callId: fromUrl.callId ?? fromOdataId.callId,
+    callId: fromUrl.callId ?? fromOdataId().callId,
     resourceType: typeName ?? "unknown",
     changeType: item.changeType,
     resourceUrl,

@@ -22,6 +22,7 @@ export interface IngestAppDeps {
 export function createIngestApp(deps: IngestAppDeps): Express {
   const now = deps.now ?? (() => new Date());
   const app = createBaseApp({ logger: deps.logger, registry: deps.registry, readiness: deps.readiness });
+  app.set("etag", false); // the 202 bodies are never revalidated: no hash of each one
   const accepted = new Counter({
     name: "optrail_ingest_events_total",
     help: "Events appended to Kafka, and items dead-lettered, by route",
@@ -53,9 +54,14 @@ export function createIngestApp(deps: IngestAppDeps): Express {
     authorization: req.headers.authorization,
     receipt: { receivedAt: now().toISOString(), requestId: String(req.id) },
   });
-  const count = (route: string, result: Accepted): Accepted => {
-    accepted.inc({ route, outcome: "accepted" }, result.accepted);
-    if (result.deadLettered > 0) accepted.inc({ route, outcome: "dead-lettered" }, result.deadLettered);
+  const counters = (route: string) => ({
+    accepted: accepted.labels({ route, outcome: "accepted" }),
+    deadLettered: accepted.labels({ route, outcome: "dead-lettered" }),
+  });
+  const byRoute = { notifications: counters("notifications"), "action-responses": counters("action-responses") };
+  const count = (route: keyof typeof byRoute, result: Accepted): Accepted => {
+    byRoute[route].accepted.inc(result.accepted);
+    if (result.deadLettered > 0) byRoute[route].deadLettered.inc(result.deadLettered);
     return { accepted: result.accepted, deadLettered: result.deadLettered, eventIds: result.eventIds };
   };
   const report = (req: Request, lifecycle: LifecycleNotice[]) => {

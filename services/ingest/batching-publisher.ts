@@ -6,6 +6,9 @@
 // are derived from content, so a retried event is detected as a duplicate by the projector).
 // A request's events are never split across two sends. Each caller keeps its own deadline
 // (`timeoutMs`, counted from its publish call, waiting time included), so the 503 comes in time.
+// While `maxInFlight` sends are unacknowledged (the idempotent producer has one request in flight and
+// queues the rest), a due batch keeps collecting and goes as soon as one is acknowledged: under load
+// the batches grow instead of queueing up behind each other in the producer, one Kafka request each.
 import { withTimeout } from "../platform/http.js";
 import type { DeadLetter, Publisher } from "./publisher.js";
 import type { OptrailEvent } from "../core/index.js";
@@ -17,6 +20,8 @@ export interface BatchingOptions {
   maxMessages: number;
   /** Per-request deadline: the caller is rejected after this long, whatever the batch does. */
   timeoutMs: number;
+  /** Sends unacknowledged at once (default 1, as the idempotent producer); a full batch is sent regardless. */
+  maxInFlight?: number;
   /** Observes each send (size in messages, requests in it); for metrics and tests. */
   onFlush?: (info: { messages: number; requests: number }) => void;
 }
@@ -31,9 +36,12 @@ interface Waiter {
 export function createBatchingPublisher(inner: Publisher, options: BatchingOptions): Publisher {
   const { maxWaitMs, timeoutMs } = options;
   const maxMessages = Math.max(1, options.maxMessages);
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   let waiting: Waiter[] = [];
   let waitingMessages = 0;
   let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** The waiting batch is due but the producer is busy: it goes when a send completes. */
+  let overdue = false;
   const inFlight = new Set<Promise<void>>();
 
   const cancelTimer = () => {
@@ -45,6 +53,7 @@ export function createBatchingPublisher(inner: Publisher, options: BatchingOptio
 
   const flush = () => {
     cancelTimer();
+    overdue = false;
     if (waiting.length === 0) return;
     const batch = waiting;
     const messages = waitingMessages;
@@ -64,12 +73,23 @@ export function createBatchingPublisher(inner: Publisher, options: BatchingOptio
       (err: unknown) => batch.forEach((w) => w.reject(err)),
     );
     inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
+    void done.finally(() => {
+      inFlight.delete(done);
+      // What came in during the send has waited at least that long: it goes now, as one batch.
+      if (overdue && inFlight.size < maxInFlight) flush();
+    });
+  };
+
+  /** The wait is over: send, unless the producer is busy (then the end of its send sends this batch). */
+  const due = () => {
+    timer = undefined;
+    if (inFlight.size < maxInFlight) flush();
+    else overdue = true;
   };
 
   const schedule = () => {
-    if (timer !== undefined) return;
-    timer = maxWaitMs > 0 ? setTimeout(flush, maxWaitMs) : setImmediate(flush);
+    if (timer !== undefined || overdue) return;
+    timer = maxWaitMs > 0 ? setTimeout(due, maxWaitMs) : setImmediate(due);
   };
 
   return {
