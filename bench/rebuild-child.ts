@@ -21,7 +21,10 @@ const started = performance.now();
 const mem = setInterval(() => {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round(n / 2 ** 20);
-  logger.info({ rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) }, "memory");
+  logger.info(
+    { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) },
+    "memory",
+  );
 }, 3000);
 let events = 0;
 let finished = true;

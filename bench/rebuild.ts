@@ -64,7 +64,7 @@ export async function runRebuild(topic: string): Promise<RebuildFigures> {
     const { cpuSeconds } = JSON.parse(cpuLine) as { cpuSeconds: number };
     log(`  the rebuild process used ${cpuSeconds.toFixed(1)} s of CPU`);
   }
-  if (process.env.BENCH_REBUILD_MEMORY) for (const l of out.split("\n").filter((x) => x.includes("\"memory\""))) log(l);
+  if (process.env.BENCH_REBUILD_MEMORY) for (const l of out.split("\n").filter((x) => x.includes('"memory"'))) log(l);
   const crashes = out.split("\n").filter((l) => l.includes("consumer crashed"));
   if (crashes.length > 0)
     log(`  the rebuild's consumer crashed ${crashes.length} time(s); last: ${crashes[crashes.length - 1]!.slice(0, 500)}`);
