@@ -52,6 +52,8 @@ export const configSchema = z.object({
   PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   PROJECTOR_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(10_000),
   PROJECTOR_MAX_LAG_SECONDS: z.coerce.number().min(0).default(60),
+  /** Partitions of one fetch the projector applies at once (each in its own transaction). */
+  PROJECTOR_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(12),
   /** Operation states the projector remembers between batches (0: read them from Postgres every batch). */
   PROJECTOR_STATE_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
   PROJECTOR_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),

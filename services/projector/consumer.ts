@@ -20,6 +20,8 @@ export interface ProjectorOptions {
   alertRules?: AlertRules;
   /** Kafka group session timeout; a killed member's partitions move after it (default 30 s). */
   sessionTimeoutMs?: number;
+  /** Partitions applied at once (default 12, the default partition count: a fetch is applied in one round). */
+  partitionConcurrency?: number;
   /** How many operation states to remember between batches (default 100,000; 0: read every batch's from Postgres). */
   stateCacheSize?: number;
   /** Largest number of messages applied in one transaction (default 500). */
@@ -80,7 +82,7 @@ export function createProjector(options: ProjectorOptions): Projector {
         // the batch's transaction) stays the truth, so a lagging Kafka commit only means re-reads.
         autoCommit: true,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 4,
+        partitionsConsumedConcurrently: options.partitionConcurrency ?? 12,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           // A fetch can hold thousands of messages per partition; they are applied in chunks, one transaction
           // each, so a transaction (and a retry) stays bounded in time and memory whatever the fetch size, and

@@ -32,6 +32,7 @@ export async function startProjector(config: Config, logger: Logger, options: { 
     alertRules: { failedTypes: config.ALERT_FAILED_TYPES },
     sessionTimeoutMs: config.PROJECTOR_SESSION_TIMEOUT_MS,
     stateCacheSize: config.PROJECTOR_STATE_CACHE_SIZE,
+    partitionConcurrency: config.PROJECTOR_PARTITION_CONCURRENCY,
   });
   await projector.start();
   const dispatcher = createAlertDispatcher({ db, kafka, logger, registry, config });
