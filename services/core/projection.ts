@@ -80,7 +80,8 @@ interface RowFields {
 
 type Decoded = { ok: true; event: OptrailEvent; json: string } | { ok: false; error: string; payload: unknown; eventId: string | null };
 
-// A batch is decoded twice (ids to load, then the fold); this cache makes the second time free.
+// A batch is decoded twice (ids to load, then the fold); this cache makes the second time free, and the
+// fold drops each entry once used.
 const decodedCache = new WeakMap<Buffer, Decoded>();
 
 export function decode(value: Buffer | null): Decoded {
@@ -142,6 +143,8 @@ export function planBatch(
   for (const m of messages) {
     const offset = BigInt(m.offset);
     const decoded = decode(m.value);
+    // Folded once: the decoded copy need not outlive the batch's plan (a fetch can hold thousands more).
+    if (m.value) decodedCache.delete(m.value);
     if (!decoded.ok) {
       deadLetters.push({
         topic: m.topic,

@@ -61,6 +61,8 @@ export async function rebuild(o: RebuildOptions): Promise<RebuildResult> {
     alertRules: NO_ALERTS,
     // Bounded lower than the live projector's: the rebuild runs beside it and replays every operation.
     stateCacheSize: Math.min(config.PROJECTOR_STATE_CACHE_SIZE, 20_000),
+    // Throughput, not latency: fewer batches in flight keep the process's memory down.
+    partitionConcurrency: 4,
   });
   let consuming = false;
   try {
