@@ -29,15 +29,16 @@ export async function retryDeadLetter(db: Db, id: bigint, projection: string, no
         created_at AS "createdAt", retried_at AS "retriedAt", resolved_at AS "resolvedAt" FROM dead_letter WHERE id = ${id} FOR UPDATE`;
       if (!dl) return { outcome: "not-found" as const };
       if (dl.resolvedAt) return { outcome: "already-resolved" as const, deadLetter: dl };
+      const sql = prismaSql(tx);
       const key = { projection, topic: dl.topic, partition: dl.partition };
-      await lockPosition(prismaSql(tx), key, now);
+      await lockPosition(sql, key, now);
       const message = {
         topic: dl.topic,
         partition: dl.partition,
         offset: dl.offset.toString(),
         value: Buffer.from(JSON.stringify(dl.payload)),
       };
-      const plan = planBatch([message], await loadStates(prismaSql(tx), operationIdsOf([message])), now);
+      const plan = planBatch([message], await loadStates(sql, operationIdsOf([message])), now);
       const failure = plan.deadLetters[0];
       if (failure) {
         const [updated] = await tx.$queryRaw<DeadLetterRecord[]>`UPDATE dead_letter SET error = ${failure.error}, retried_at = ${now}
@@ -45,9 +46,9 @@ export async function retryDeadLetter(db: Db, id: bigint, projection: string, no
           retried_at AS "retriedAt", resolved_at AS "resolvedAt"`;
         return { outcome: "failed" as const, deadLetter: updated! };
       }
-      await writePlan(prismaSql(tx), { ...plan, deadLetters: [] });
+      await writePlan(sql, { ...plan, deadLetters: [] });
       // The partition's rows changed behind the projector's back: its remembered states are void.
-      await renewWriterToken(prismaSql(tx), key);
+      await renewWriterToken(sql, key);
       const [updated] = await tx.$queryRaw<DeadLetterRecord[]>`UPDATE dead_letter SET retried_at = ${now}, resolved_at = ${now}
         WHERE id = ${id} RETURNING id, topic, partition, "offset", event_id AS "eventId", error, payload, created_at AS "createdAt",
         retried_at AS "retriedAt", resolved_at AS "resolvedAt"`;

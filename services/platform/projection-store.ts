@@ -1,5 +1,5 @@
-// The projection's tables, written set-based: ONE statement per batch whose single JSON parameter carries
-// every row (json_to_recordset in data-modifying CTEs), always inside the caller's transaction. Table names
+// The projection's tables, written set-based: ONE statement per batch (data-modifying CTEs), each table's
+// rows in one JSON parameter (json_to_recordset), always inside the caller's transaction. Table names
 // are UNQUALIFIED on purpose: the connection's search_path decides the schema, so the rebuild writes the
 // same SQL into fresh tables.
 // Used by the projector (every batch, in a pg transaction) and by the api (dead-letter retry, in a Prisma
@@ -154,8 +154,9 @@ function historyJson(rows: BatchPlan["history"]): string {
 
 type Part = "ops" | "history" | "dead" | "alerts" | "moved";
 
-// One data-modifying CTE per table, each reading its rows from the JSON parameter ($1). Only the tables a
-// batch writes appear in its statement (a rebuild schema has no alert table); the texts are cached.
+// One data-modifying CTE per table, each reading its rows from its own JSON parameter (:name, numbered by
+// writeStatement). Only the tables a batch writes appear in its statement (a rebuild schema has no alert
+// table); the texts are cached.
 const CTES: Record<Part, string> = {
   // event_ids travels as a JSON array and arrives as text[] (json_to_recordset converts arrays).
   ops: `
