@@ -27,6 +27,9 @@ export async function measureRead(): Promise<ReadFigures> {
   // Ids of operations that are there (the projection phase may have stopped at its time limit).
   const c = new pg.Client({ connectionString: settings.databaseUrl });
   await c.connect();
+  // The projection phase filled the table seconds ago, after it was truncated and analysed empty: give the
+  // planner the statistics autovacuum keeps on a table in service (it would gather them within a minute).
+  await c.query("ANALYZE operation");
   const ids = (await c.query<{ id: string }>("SELECT id FROM operation ORDER BY random() LIMIT 50000")).rows.map((r) => r.id);
   await c.end();
   if (ids.length === 0) throw new Error("no projected operation to read");

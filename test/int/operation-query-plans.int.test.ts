@@ -71,6 +71,15 @@ describe("audit list query plans (real Postgres, 120k operations)", () => {
     });
   }
 
+  it("when the list is filtered by type and status, then the page is the first rows of one index (no sort)", async () => {
+    const sql = operationListSql({ type: "cancelMediaProcessingOperation", status: "failed" }, page);
+    const [row] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (FORMAT JSON) ${sql}`);
+    const plan = row!["QUERY PLAN"][0].Plan;
+    const kinds = nodes(plan).map((n) => n["Node Type"]);
+    assert.deepEqual(kinds, ["Limit", "Index Scan"], JSON.stringify(plan));
+    assert.equal((plan.Plans?.[0] as { "Index Name"?: string } | undefined)?.["Index Name"], "operation_api_type_status_idx");
+  });
+
   it("when the table holds 120k rows, then a filtered page still answers quickly", async () => {
     const started = Date.now();
     const rows = await db.$queryRaw<unknown[]>(operationListSql({ outcome: "failed", q: "number 12" }, page));
