@@ -46,7 +46,7 @@ export async function createRebuildSchema(db: Db, schema: string): Promise<void>
 
 /**
  * Builds the projection tables' other indexes in `schema` (same definitions and names as public's),
- * skipping any already there. Returns their names.
+ * skipping any already there, then analyses the tables. Returns the names of the indexes built.
  */
 export async function createDeferredIndexes(db: Db, schema: string): Promise<string[]> {
   return db.$transaction(
@@ -64,6 +64,9 @@ export async function createDeferredIndexes(db: Db, schema: string): Promise<str
         await tx.$executeRawUnsafe(index.createIn(schema));
         built.push(index.name);
       }
+      // Statistics too: tables switched in without them get the plans of empty tables until autovacuum
+      // comes by (a list filtered by type and status took 80 ms instead of 0.6 ms on 50k operations).
+      for (const table of PROJECTION_TABLES) await tx.$executeRawUnsafe(`ANALYZE ${ident(schema)}.${ident(table)}`);
       return built;
     },
     { timeout: 3_600_000, maxWait: 10_000 },

@@ -68,6 +68,7 @@ describe("rebuild (real Kafka and Postgres)", () => {
       await db.operation.update({ where: { id: victim }, data: { status: "tampered" } });
 
       let sawOldTablesBeforeSwitch = false;
+      let rebuiltStats: { relname: string; reltuples: number }[] = [];
       const result = await rebuild({
         config,
         logger,
@@ -76,11 +77,25 @@ describe("rebuild (real Kafka and Postgres)", () => {
         beforeSwitch: async (schema) => {
           schemas.push(schema);
           sawOldTablesBeforeSwitch = (await db.operation.findUnique({ where: { id: victim } }))?.status === "tampered";
+          // ANALYZE sets reltuples (-1 on a table never analysed): the tables switch in with statistics.
+          rebuiltStats = await db.$queryRaw<
+            { relname: string; reltuples: number }[]
+          >`SELECT c.relname::text, c.reltuples::float8 AS reltuples
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ${schema} AND c.relname IN ('operation', 'operation_event') ORDER BY c.relname`;
         },
       });
       schemas.push(result.archive);
       console.log(`# rebuild: ${result.events} events in ${result.seconds.toFixed(1)} s, ${Math.round(result.eventsPerSecond)} ev/s`);
       assert.ok(sawOldTablesBeforeSwitch, "until the switch, the api-visible table is the old one");
+      assert.deepEqual(
+        rebuiltStats,
+        [
+          { relname: "operation", reltuples: await db.operation.count() },
+          { relname: "operation_event", reltuples: events.length - 1 },
+        ],
+        "the rebuilt tables are analysed before the switch",
+      );
       assert.notEqual((await db.operation.findUnique({ where: { id: victim } }))?.status, "tampered");
       assert.deepEqual(sortedEntries(await projectedStates(db)), sortedEntries(referenceStates(await topicEvents(kafka, topic))));
       assert.equal(await db.deadLetter.count(), 1);
