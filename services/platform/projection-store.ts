@@ -7,6 +7,7 @@
 import type { OperationState } from "../core/index.js";
 import type { BatchPlan } from "../core/projection.js";
 import type { Tx } from "./db.js";
+import { JsonBytes, jsonArrayBytes } from "./json-bytes.js";
 import type { Sql } from "./sql.js";
 
 export interface PositionKey {
@@ -93,7 +94,7 @@ export interface PositionUpdate {
  */
 export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUpdate): Promise<void> {
   const values: Partial<Record<Param, unknown>> = {};
-  if (plan.operations.size > 0) values.ops = JSON.stringify([...plan.operations.values()]);
+  if (plan.operations.size > 0) values.ops = jsonArrayBytes(plan.operations.values(), plan.operations.size * 700);
   if (plan.history.length > 0) values.history = historyJson(plan.history);
   if (plan.deadLetters.length > 0)
     values.dead = JSON.stringify(plan.deadLetters.map((d) => ({ ...d, offset: d.offset.toString(), payload: d.payload ?? {} })));
@@ -115,9 +116,11 @@ export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUp
   );
 }
 
-/** History rows as a JSON array; each payload is the event's JSON text from the topic, inserted as is. */
-function historyJson(rows: BatchPlan["history"]): string {
-  const parts: string[] = new Array<string>(rows.length);
+/** History rows as a JSON array (bytes); each payload is the event's JSON text from the topic, inserted as is. */
+function historyJson(rows: BatchPlan["history"]): Buffer {
+  let payloadChars = 0;
+  for (const h of rows) payloadChars += h.payload.length;
+  const out = new JsonBytes(payloadChars + rows.length * 600);
   for (let i = 0; i < rows.length; i++) {
     const h = rows[i]!;
     // An explicit literal (not a rest/spread copy): the same shape every time, serialised by V8's fast path.
@@ -147,9 +150,14 @@ function historyJson(rows: BatchPlan["history"]): string {
       partition: h.partition,
       offset: h.offset.toString(),
     });
-    parts[i] = `${head.slice(0, -1)},"payload":${h.payload}}`;
+    out
+      .write(i === 0 ? "[" : ",")
+      .write(head.slice(0, -1))
+      .write(',"payload":')
+      .write(h.payload)
+      .write("}");
   }
-  return `[${parts.join(",")}]`;
+  return out.write(rows.length === 0 ? "[]" : "]").bytes();
 }
 
 type Part = "ops" | "history" | "dead" | "alerts" | "moved";

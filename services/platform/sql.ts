@@ -8,9 +8,12 @@ export interface Sql {
   query<R extends Record<string, unknown>>(text: string, values: unknown[]): Promise<R[]>;
 }
 
-/** The statements inside a Prisma interactive transaction. */
+/**
+ * The statements inside a Prisma interactive transaction. A Buffer value is JSON text as bytes (see
+ * json-bytes.ts): pg sends it as is, Prisma would send bytea, so it goes to Prisma as a string.
+ */
 export function prismaSql(tx: Tx): Sql {
-  return { query: (text, values) => tx.$queryRawUnsafe(text, ...values) };
+  return { query: (text, values) => tx.$queryRawUnsafe(text, ...values.map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : v))) };
 }
 
 /**
