@@ -2,6 +2,7 @@
 // (services/projector/rebuild.ts: fresh schema, fresh consumer group, replay, deferred indexes, switch
 // over) against the rebuild database, whose live tables are empty. Timed from start to switched over.
 // Prints one line: REBUILD-RESULT { events, seconds, vmHwmKb, finished }.
+import { getHeapSpaceStatistics } from "node:v8";
 import { loadConfig } from "../services/platform/config.js";
 import { createLogger } from "../services/platform/logger.js";
 import { rebuild } from "../services/projector/rebuild.js";
@@ -22,7 +23,15 @@ const mem = setInterval(() => {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round(n / 2 ** 20);
   logger.info(
-    { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) },
+    {
+      rss: mb(m.rss),
+      heapUsed: mb(m.heapUsed),
+      heapTotal: mb(m.heapTotal),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+      // Committed MB per V8 space (new, old, large object, code...).
+      spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ""), mb(s.space_size)])),
+    },
     "memory",
   );
 }, 3000);

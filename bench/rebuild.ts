@@ -1,6 +1,7 @@
 // Rebuild: the real rebuild (`npm run rebuild`'s code: replay the whole topic into a fresh schema, build
 // the indexes, switch over) in a separate process against the rebuild database, and its peak RSS (VmHWM).
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { log, readVmHwmKb, root, settings } from "./lib.js";
 import pg from "pg";
@@ -28,10 +29,18 @@ export interface RebuildFigures {
   finished: boolean;
 }
 
+/** The node flags of `npm run rebuild` (package.json: `node <flags> --import tsx ...`): the bench runs the rebuild as operators do. */
+export function rebuildNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.rebuild;
+  const words = script?.split(/\s+/) ?? [];
+  if (words[0] !== "node" || !words.includes("--import")) throw new Error(`unexpected rebuild script: ${script}`);
+  return words.slice(1, words.indexOf("--import"));
+}
+
 export async function runRebuild(topic: string): Promise<RebuildFigures> {
   await truncate(settings.rebuildDatabaseUrl); // empty live tables in their own database
   await dropOldSchemas(settings.rebuildDatabaseUrl);
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(root, "bench/rebuild-child.ts")], {
+  const child = spawn(process.execPath, [...rebuildNodeFlags(), "--import", "tsx", resolve(root, "bench/rebuild-child.ts")], {
     cwd: root,
     env: {
       ...process.env,

@@ -61,8 +61,10 @@ export async function rebuild(o: RebuildOptions): Promise<RebuildResult> {
     alertRules: NO_ALERTS,
     // Bounded lower than the live projector's: the rebuild runs beside it and replays every operation.
     stateCacheSize: Math.min(config.PROJECTOR_STATE_CACHE_SIZE, 20_000),
-    // Throughput, not latency: fewer batches in flight keep the process's memory down.
-    partitionConcurrency: 4,
+    // As many partitions at once as the live projector: its memory is bounded by the heap's growth
+    // (`npm run rebuild` runs node with --heap-growing-percent=100; see README, Performance), not by
+    // fewer batches in flight, which cost throughput and saved little.
+    partitionConcurrency: config.PROJECTOR_PARTITION_CONCURRENCY,
   });
   let consuming = false;
   try {
