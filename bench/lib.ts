@@ -278,7 +278,9 @@ export async function waitHttp(url: string, child?: Child, timeoutMs = 60_000): 
   }
 }
 
-let nextPort = 40_000 + Math.floor(Math.random() * 5000);
+// Below Linux's ephemeral range (32768-60999): the load generator's thousands of outgoing sockets (and their
+// TIME_WAIT) took one of the 40k-45k ports a service was about to listen on (EADDRINUSE).
+let nextPort = 20_000 + Math.floor(Math.random() * 8000);
 export const port = () => nextPort++;
 
 export function readVmHwmKb(pid: number | "self"): number | null {
