@@ -5,6 +5,7 @@ import { CompressionTypes } from "kafkajs";
 import { eventKey, type OptrailEvent } from "../core/index.js";
 import { withTimeout } from "../platform/http.js";
 import type { Logger } from "../platform/logger.js";
+import { keyPartitioner } from "./partitioner.js";
 
 export interface DeadLetter {
   requestId: string;
@@ -44,6 +45,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        createPartitioner: keyPartitioner,
         retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
       });
       p.on(p.events.DISCONNECT, () => {
