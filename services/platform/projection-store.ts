@@ -95,7 +95,7 @@ export interface PositionUpdate {
 export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUpdate): Promise<void> {
   const values: Partial<Record<Param, unknown>> = {};
   if (plan.operations.size > 0) values.ops = jsonArrayBytes(plan.operations.values(), plan.operations.size * 700);
-  if (plan.history.length > 0) values.history = historyJson(plan.history);
+  if (plan.history.length > 0) values.history = historyBytes(plan.history);
   if (plan.deadLetters.length > 0)
     values.dead = JSON.stringify(plan.deadLetters.map((d) => ({ ...d, offset: d.offset.toString(), payload: d.payload ?? {} })));
   if (plan.alerts.length > 0) values.alerts = JSON.stringify(plan.alerts);
@@ -117,7 +117,7 @@ export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUp
 }
 
 /** History rows as a JSON array (bytes); each payload is the event's JSON text from the topic, inserted as is. */
-function historyJson(rows: BatchPlan["history"]): Buffer {
+function historyBytes(rows: BatchPlan["history"]): Buffer {
   let payloadChars = 0;
   for (const h of rows) payloadChars += h.payload.length;
   const out = new JsonBytes(payloadChars + rows.length * 600);

@@ -21,6 +21,8 @@ export function renderProgress(done: number, total: number, elapsedMs: number, w
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, now = () => Date.now()): Progress {
   const started = now();
   let lastLine = 0;
+  // A message on its own line (after the bar's line on a terminal).
+  const say = (message: string) => stream.write(`${stream.isTTY ? "\n" : ""}${message}\n`);
   return {
     update(done, total) {
       const line = renderProgress(done, total, now() - started);
@@ -30,11 +32,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, now 
         lastLine = now();
       }
     },
-    note(message) {
-      stream.write(`${stream.isTTY ? "\n" : ""}${message}\n`);
-    },
-    finish(message) {
-      stream.write(`${stream.isTTY ? "\n" : ""}${message}\n`);
-    },
+    note: say,
+    finish: say,
   };
 }
