@@ -1,7 +1,11 @@
 // Kafka client construction and topic set-up (kafkajs).
 import { Kafka, logLevel, type ITopicConfig, type LogEntry } from "kafkajs";
 import type { Config } from "./config.js";
+import { installKafkaRecordEncoder } from "./kafka-record.js";
 import type { Logger } from "./logger.js";
+
+// Before any client exists: kafkajs loads its record encoder on the first produce request (kafka-record.ts).
+const recordEncoder = installKafkaRecordEncoder();
 
 export type { Admin, Consumer, Kafka, Producer } from "kafkajs";
 
@@ -14,6 +18,7 @@ const LEVELS: Record<number, "error" | "warn" | "info" | "debug"> = {
 
 export function createKafka(config: Pick<Config, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID">, logger: Logger, clientSuffix: string): Kafka {
   const log = logger.child({ component: "kafkajs" });
+  if (!recordEncoder.installed) log.info({ reason: recordEncoder.reason }, "producing with kafkajs's own record encoder");
   return new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}-${clientSuffix}`,
     brokers: config.KAFKA_BROKERS,
