@@ -145,12 +145,11 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       return;
     }
     deliveries.inc({ target: "kafka", outcome: "delivered" }, alerts.length);
-    for (const a of alerts) {
-      await db.alert.update({
-        where: { id: a.id },
-        data: { kafkaState: "delivered", kafkaAttempts: a.kafkaAttempts + 1, kafkaNextAttemptAt: null },
-      });
-    }
+    // One statement for the whole send (the lease keeps other dispatchers off these rows meanwhile).
+    await db.alert.updateMany({
+      where: { id: { in: alerts.map((a) => a.id) } },
+      data: { kafkaState: "delivered", kafkaAttempts: { increment: 1 }, kafkaNextAttemptAt: null },
+    });
   }
 
   async function connectProducer(): Promise<Producer> {

@@ -69,6 +69,27 @@ describe("alert dispatcher (real Kafka and Postgres)", () => {
     assert.equal((await readAll(kafka, cfg.ALERT_TOPIC)).length, 1);
   });
 
+  it("when several alerts are due, then one pass sends them all and marks each delivered once", async () => {
+    const ids = ["cx-1", "cx-2", "cx-3", "cx-4", "cx-5"];
+    await project(
+      db,
+      ids.map((operationId) => opEvent({ operationId, type: "cancelMediaProcessingOperation", status: "failed" })),
+    );
+    const cfg = dispatcherConfig({});
+    const dispatcher = createAlertDispatcher({ db, kafka, logger, registry: createRegistry("t", false), config: cfg });
+    await dispatcher.start();
+    await dispatcher.stop();
+    await dispatcher.runOnce();
+    await dispatcher.runOnce();
+    const alerts = await db.alert.findMany({ orderBy: { operationId: "asc" } });
+    assert.deepEqual(
+      alerts.map((a) => [a.operationId, a.kafkaState, a.kafkaAttempts, a.kafkaNextAttemptAt]),
+      ids.map((id) => [id, "delivered", 1, null]),
+    );
+    const sent = await readAll(kafka, cfg.ALERT_TOPIC);
+    assert.deepEqual(sent.map((m) => m.key).sort(), ids);
+  });
+
   it("when a configured type fails, then failed-operation is raised; an unconfigured type raises nothing", async () => {
     await project(
       db,
