@@ -39,7 +39,7 @@ async function measureService(env: Record<string, string>, label: string) {
   const url = `http://127.0.0.1:${p}`;
   try {
     await waitHttp(`${url}/healthz`, child);
-    await load({ url: `${url}/graph/notifications`, method: "POST", body: () => freshBody(1), durationS: 2 }); // warm-up
+    await load({ url: `${url}/graph/notifications`, method: "POST", body: () => freshBody(1), durationS: settings.warmupS }); // warm-up
     const sat1 = await load({ url: `${url}/graph/notifications`, method: "POST", body: () => freshBody(1) });
     describe(`${label}, 1 item/POST, saturation`, sat1);
     const at1k = await load({ url: `${url}/graph/notifications`, method: "POST", body: () => freshBody(1), rate: 1000, connections: 20 });
@@ -59,7 +59,7 @@ export async function measureIngest(): Promise<IngestFigures> {
   let bare: LoadResult;
   try {
     await waitHttp(`http://127.0.0.1:${p}/healthz`, bareChild);
-    await load({ url: `http://127.0.0.1:${p}/graph/notifications`, method: "POST", body: () => freshBody(1), durationS: 2 });
+    await load({ url: `http://127.0.0.1:${p}/graph/notifications`, method: "POST", body: () => freshBody(1), durationS: settings.warmupS });
     bare = await load({ url: `http://127.0.0.1:${p}/graph/notifications`, method: "POST", body: () => freshBody(1) });
     describe("bare Express, 1 item/POST, saturation", bare);
   } finally {

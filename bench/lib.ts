@@ -33,6 +33,8 @@ export const settings = (() => {
     rebuildEvents: Math.round(num("BENCH_REBUILD_EVENTS", 1_000_000) * scale),
     /** Seconds per HTTP load run. */
     durationS: num("BENCH_DURATION_S", scale < 0.5 ? 4 : 8),
+    /** Seconds of load before a service's measured runs (its JIT, and the broker's, reach steady state). */
+    warmupS: num("BENCH_WARMUP_S", 5),
     connections: num("BENCH_CONNECTIONS", 32),
     /** Time limits: a run stopped there reports its rate so far (and says so). */
     projectionTimeoutS: num("BENCH_PROJECTION_TIMEOUT_S", 120),

@@ -38,7 +38,7 @@ export async function measureRead(): Promise<ReadFigures> {
     await waitHttp(`${url}/healthz`, child);
     const probe = await fetch(`${url}${randomId()}`, { headers });
     if (probe.status !== 200) throw new Error(`GET /operations/:id answered ${probe.status} for a projected operation`);
-    await load({ url, path: randomId, durationS: 2, headers });
+    await load({ url, path: randomId, durationS: settings.warmupS, headers });
     const sat = await load({ url, path: randomId, headers });
     const at1k = await load({ url, path: randomId, rate: 1000, connections: 20, headers });
     log(
