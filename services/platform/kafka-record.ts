@@ -3,9 +3,10 @@
 // kafkajs 2.2.4 encodes each record of a produce request through five zero-filled 512-byte Encoder
 // buffers (the record, one per header, one more when the value outgrows it), a Buffer per varint and
 // BigInt arithmetic for the timestamp: ~13 µs per 1 KB record, a fifth of ingest's CPU per notification
-// (see README, Performance). `encodeRecord` writes the same record format (Kafka's Record v0 in a
-// RecordBatch v2) into one buffer of its exact size, taken from Node's buffer pool. Anything outside
-// its fast path (64-bit timestamp deltas, unusual key or header types) goes to kafkajs's own encoder.
+// (see README, Performance). The encoder `createRecordEncoder` returns writes the same record format
+// (Kafka's Record v0 in a RecordBatch v2) into one buffer of its exact size (from Node's buffer pool
+// under 4 KB). Anything outside its fast path (64-bit timestamp deltas, unusual key or header types)
+// goes to kafkajs's own encoder.
 // `crc32c` is the batch checksum kafkajs computes byte by byte, eight bytes at a time (slicing-by-8).
 //
 // kafkajs loads its record encoder and CRC lazily, on the first produce request, from fixed module
@@ -164,6 +165,7 @@ export function createRecordEncoder(fallback: RecordEncoder): RecordEncoder {
       at = writeBytes(buf, at, headerKeys[i]!, headerKeyLengths[i]!);
       at = writeBytes(buf, at, headerValues[i]!, headerValueLengths[i]!);
     }
+    // allocUnsafe: every byte must have been written, or old memory would go to the broker.
     if (at !== total) throw new Error(`kafka record encoder: wrote ${at} bytes, expected ${total}`);
     const encoder = Object.create(EncoderClass.prototype) as EncoderLike;
     encoder.buf = buf;
