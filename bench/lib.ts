@@ -244,9 +244,9 @@ export interface Child {
 }
 
 /** Runs a TypeScript entry point (services/... or bench/...) in its own Node process. */
-export function spawnTs(file: string, env: Record<string, string>, nodeArgs: string[] = []): Child {
+export function spawnTs(file: string, env: Record<string, string>): Child {
   let err = "";
-  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", resolve(root, file)], {
+  const proc = spawn(process.execPath, ["--import", "tsx", resolve(root, file)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: settings.logLevel, ...env },
     stdio: ["ignore", "ignore", "pipe"],
