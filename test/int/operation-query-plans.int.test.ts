@@ -80,6 +80,59 @@ describe("audit list query plans (real Postgres, 120k operations)", () => {
     assert.equal((plan.Plans?.[0] as { "Index Name"?: string } | undefined)?.["Index Name"], "operation_api_type_status_idx");
   });
 
+  const explain = async (sql: Prisma.Sql) => {
+    const [row] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (FORMAT JSON) ${sql}`);
+    return row!["QUERY PLAN"][0].Plan;
+  };
+  const indexesRead = (plan: PlanNode) =>
+    nodes(plan)
+      .map((n) => (n as { "Index Name"?: string })["Index Name"])
+      .filter((name) => name !== undefined);
+
+  // These three indexes are partial (WHERE <column> IS NOT NULL, migration 20261205030000_partial_indexes):
+  // the filter must imply the predicate for the planner to use them. Rare values, so that the index is
+  // the cheapest plan (for a frequent one, the list order's index plus a filter can be cheaper).
+  const partial: [string, OperationFilters, string][] = [
+    ["outcome", { outcome: "rare-outcome" }, "operation_api_outcome_idx"],
+    ["code", { code: 999 }, "operation_api_result_idx"],
+    ["q", { q: "number 4242" }, "operation_api_message_trgm_idx"],
+  ];
+  for (const [name, filters, index] of partial) {
+    it(`when the list is filtered by ${name}, then the plan reads the partial index ${index}`, async () => {
+      const plan = await explain(operationListSql(filters, page));
+      assert.ok(indexesRead(plan).includes(index), JSON.stringify(plan));
+    });
+  }
+
+  it("when the alert dispatcher looks for operations stuck in flight, then it reads the first rows of the in-flight index", async () => {
+    // The dispatcher's query (alert-dispatcher.ts, sweepStuck), with bound parameters as Prisma sends them.
+    const plan = await explain(
+      Prisma.sql`SELECT id FROM operation WHERE status IN (${"notStarted"}, ${"running"}) AND last_changed_at < ${ago(86_400)}
+        ORDER BY last_changed_at ASC LIMIT ${500}`,
+    );
+    assert.deepEqual(
+      nodes(plan).map((n) => n["Node Type"]),
+      ["Limit", "Index Scan"],
+      JSON.stringify(plan),
+    );
+    assert.deepEqual(indexesRead(plan), ["operation_in_flight_changed_idx"]);
+  });
+
+  it("when lifecycle events are listed among 120k operation history rows, then the plan reads the partial kind index", async () => {
+    await db.$executeRaw`
+      INSERT INTO operation_event (event_id, kind, source, operation_id, call_id, received_at, projected_at, topic, partition,
+        "offset", payload)
+      SELECT 'ev-' || g, CASE WHEN g % 1000 = 0 THEN 'lifecycle' ELSE 'operation' END, 'notification', 'op-' || g,
+        'call-' || (g % 20000), ${now}::timestamptz - g * interval '7 seconds', ${now}, 'plans', 0, g, '{}'
+      FROM generate_series(1, ${ROWS}) AS g`;
+    await db.$executeRawUnsafe("ANALYZE operation_event");
+    // The lifecycle list's query (lifecycle-routes.ts), with a bound parameter as Prisma sends it.
+    const plan = await explain(
+      Prisma.sql`SELECT id FROM operation_event WHERE kind = ${"lifecycle"} ORDER BY received_at DESC, id DESC LIMIT ${50}`,
+    );
+    assert.ok(indexesRead(plan).includes("operation_event_kind_received_at_idx"), JSON.stringify(plan));
+  });
+
   it("when the table holds 120k rows, then a filtered page still answers quickly", async () => {
     const started = Date.now();
     const rows = await db.$queryRaw<unknown[]>(operationListSql({ outcome: "failed", q: "number 12" }, page));
