@@ -37,7 +37,7 @@ INSERT INTO operation_event (event_id, kind, source, operation_id, call_id, tena
   request_id, received_at, projected_at, topic, partition, "offset", payload)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
   $9::text[], $10::text[], $11::text[], $12::int[], $13::int[], $14::text[], $15::bool[], $16::bool[], $17::bool[],
-  $18::bool[], $19::text[], $20::timestamptz[], $21::timestamptz[], $22::text[], $23::int[], $24::bigint[], $25::jsonb[])
+  $18::bool[], $19::text[], $20::timestamptz[], $21::timestamptz[], $22::text[], $23::int[], $24::bigint[], $25::json[])
 ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 
 const POSITION = `
