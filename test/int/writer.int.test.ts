@@ -28,7 +28,9 @@ describe("set-based writer (real Postgres)", () => {
         callId: "c ☎",
         status: "running",
         clientContext: 'a"b\\c{}',
-        resource: { note: "ü ✓", n: [1, { y: null }] },
+        // Escaped control characters, among them U+001E: the separator of the payloads parameter, which
+        // JSON text only ever holds escaped.
+        resource: { note: "ü ✓ \u001e\n\t", n: [1, { y: null }], "key order": { b: 1, a: 2 } },
       }),
       opEvent({ operationId: `o"1,{x}'`, callId: "c ☎", status: "failed", resultInfo: { code: 500, subcode: 8508, message: "NULL" } }),
       opEvent({ operationId: "plain", status: "notStarted" }),
@@ -46,6 +48,12 @@ describe("set-based writer (real Postgres)", () => {
       ],
     );
     assert.deepEqual(history[0]!.payload, JSON.parse(JSON.stringify(events[0])));
+    // The audit keeps each event exactly as it was on the topic, byte for byte.
+    const stored = await db.$queryRaw<{ text: string }[]>`SELECT payload::text AS text FROM operation_event ORDER BY "offset"`;
+    assert.deepEqual(
+      stored.map((r) => r.text),
+      events.map((e) => JSON.stringify(e)),
+    );
   });
 
   it("when a batch of 5000 events over 1000 operations is applied in two halves, then rows equal the reference fold", async () => {

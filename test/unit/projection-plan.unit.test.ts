@@ -61,6 +61,33 @@ describe("batch plan", () => {
     assert.equal(plan.operations.get("x")?.status, "completed");
   });
 
+  it("when a message holds a raw U+001E (the history payloads' separator), then it is a dead letter, not a payload", () => {
+    const text = JSON.stringify(opEvent({ status: "running", clientContext: "CTX" }));
+    const raw = [text.replace('"CTX"', '"C\x1eTX"'), `\x1e${text}`, text.replace(",", ",\x1e")];
+    const plan = planBatch(
+      [...raw, text.replace('"CTX"', '"C\\u001eTX"')].map((t, i) => ({
+        topic: "t",
+        partition: 0,
+        offset: String(i),
+        value: Buffer.from(t),
+      })),
+      new Map(),
+      new Date(0),
+    );
+    assert.deepEqual(
+      plan.deadLetters.map((d) => [d.offset, d.error.split(":")[0]]),
+      [
+        [0n, "not JSON"],
+        [1n, "not JSON"],
+        [2n, "not JSON"],
+      ],
+    );
+    // Escaped, it is an ordinary character: the payload keeps the escape, so it never holds the separator raw.
+    assert.equal(plan.history.length, 1);
+    assert.ok(!plan.history[0]!.payload.includes("\x1e"));
+    assert.ok(plan.history[0]!.payload.includes("\\u001e"));
+  });
+
   it("when a message is not JSON or not an optrail event, then it is a dead letter with the reason", () => {
     const plan = planBatch(
       [
