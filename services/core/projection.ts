@@ -1,6 +1,7 @@
 // The projection as a pure function: a batch of decoded Kafka messages plus the current states of
 // the operations they touch → the new states, the history rows and the dead letters. Shared by the
 // projector (live and rebuild) and the api (dead-letter retry), hence in core.
+import { fastOperationObserved } from "./event-guard.js";
 import { alertsFor, DEFAULT_ALERT_RULES, type AlertDraft, type AlertRules } from "./alerts.js";
 import { optrailEventSchema, type OptrailEvent } from "./events.js";
 import { evolve, type OperationState } from "./operation.js";
@@ -101,6 +102,8 @@ function decodeFresh(value: Buffer): Decoded {
   } catch (err) {
     return { ok: false, error: `not JSON: ${(err as Error).message}`, payload: { raw: value.toString("base64") }, eventId: null };
   }
+  const fast = fastOperationObserved(json);
+  if (fast) return { ok: true, event: fast, json: text };
   const parsed = optrailEventSchema.safeParse(json);
   if (!parsed.success) {
     const eventId = (json as { meta?: { eventId?: unknown } } | null)?.meta?.eventId;
