@@ -31,12 +31,12 @@ export class JsonBytes {
   }
 }
 
-/** A JSON array of the values' JSON.stringify, as bytes. */
-export function jsonArrayBytes(values: Iterable<unknown>, sizeHint: number): Buffer {
+/** A JSON array of the values, each written by `toJson` (JSON.stringify unless given), as bytes. */
+export function jsonArrayBytes<T>(values: Iterable<T>, sizeHint: number, toJson: (value: T) => string = JSON.stringify): Buffer {
   const out = new JsonBytes(sizeHint);
   let first = true;
   for (const v of values) {
-    out.write(first ? "[" : ",").write(JSON.stringify(v));
+    out.write(first ? "[" : ",").write(toJson(v));
     first = false;
   }
   return out.write(first ? "[]" : "]").bytes();

@@ -8,6 +8,7 @@ import type { OperationState } from "../core/index.js";
 import type { BatchPlan } from "../core/projection.js";
 import type { Tx } from "./db.js";
 import { JsonBytes, jsonArrayBytes } from "./json-bytes.js";
+import { historyJson, operationJson, time } from "./row-json.js";
 import type { Sql } from "./sql.js";
 
 export interface PositionKey {
@@ -95,7 +96,7 @@ export interface PositionUpdate {
  */
 export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUpdate): Promise<void> {
   const values: Partial<Record<Param, unknown>> = {};
-  if (plan.operations.size > 0) values.ops = jsonArrayBytes(plan.operations.values(), plan.operations.size * 700);
+  if (plan.operations.size > 0) values.ops = jsonArrayBytes(plan.operations.values(), plan.operations.size * 700, operationJson);
   if (plan.history.length > 0) {
     values.history = historyBytes(plan.history);
     values.payloads = payloadBytes(plan.history);
@@ -123,36 +124,16 @@ export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUp
 /** History rows, without their payloads, as a JSON array (bytes). */
 function historyBytes(rows: BatchPlan["history"]): Buffer {
   const out = new JsonBytes(rows.length * 600);
+  // A batch's rows share one projection time: its text is written once.
+  let at: Date | undefined;
+  let atJson = "null";
   for (let i = 0; i < rows.length; i++) {
     const h = rows[i]!;
-    // An explicit literal (not a rest/spread copy): the same shape every time, serialised by V8's fast path.
-    const head = JSON.stringify({
-      eventId: h.eventId,
-      kind: h.kind,
-      source: h.source,
-      operationId: h.operationId,
-      callId: h.callId,
-      tenantId: h.tenantId,
-      resourceType: h.resourceType,
-      changeType: h.changeType,
-      status: h.status,
-      statusBefore: h.statusBefore,
-      statusAfter: h.statusAfter,
-      resultCode: h.resultCode,
-      resultSubcode: h.resultSubcode,
-      resultMessage: h.resultMessage,
-      duplicate: h.duplicate,
-      conflict: h.conflict,
-      stale: h.stale,
-      authenticated: h.authenticated,
-      requestId: h.requestId,
-      receivedAt: h.receivedAt,
-      projectedAt: h.projectedAt,
-      topic: h.topic,
-      partition: h.partition,
-      offset: h.offset.toString(),
-    });
-    out.write(i === 0 ? "[" : ",").write(head);
+    if (h.projectedAt !== at) {
+      at = h.projectedAt;
+      atJson = time(at);
+    }
+    out.write(i === 0 ? "[" : ",").write(historyJson(h, atJson));
   }
   return out.write(rows.length === 0 ? "[]" : "]").bytes();
 }
