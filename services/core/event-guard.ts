@@ -52,10 +52,24 @@ const optionalString = (v: unknown) => v === undefined || typeof v === "string";
 const nonEmptyString = (v: unknown) => typeof v === "string" && v.length > 0;
 const optionalInt = (v: unknown) => v === undefined || (typeof v === "number" && Number.isSafeInteger(v));
 
+/** Digits of `s` from `at`, `length` of them, as a number (the regex has checked they are digits). */
+function digits(s: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return n;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real instant written as toISOString writes it: the pattern, then each field in its range. */
 function isUtcInstant(v: unknown): boolean {
   if (typeof v !== "string" || !ISO_UTC.test(v)) return false;
-  const ms = Date.parse(v);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === v;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 && leap ? 29 : DAYS[month - 1];
+  return days !== undefined && day >= 1 && day <= days && digits(v, 11, 2) <= 23 && digits(v, 14, 2) <= 59 && digits(v, 17, 2) <= 59;
 }
 
 function isResultInfo(v: unknown): boolean {
