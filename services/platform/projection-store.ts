@@ -153,7 +153,8 @@ function payloadBytes(rows: BatchPlan["history"]): Buffer {
   const out = new JsonBytes(chars);
   for (let i = 0; i < rows.length; i++) {
     const payload = rows[i]!.payload;
-    // decode() only accepts texts JSON.parse accepted; this is the guard that makes the split safe.
+    // Unreachable today: decode() passes on only texts JSON.parse accepted, which never hold it raw. Kept
+    // so that a future path which does not cannot shift every later payload onto the wrong row.
     if (payload.includes(PAYLOAD_SEPARATOR)) throw new Error("a history payload holds the payload separator");
     if (i > 0) out.write(PAYLOAD_SEPARATOR);
     out.write(payload);
