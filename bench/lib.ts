@@ -35,6 +35,11 @@ export const settings = (() => {
     durationS: num("BENCH_DURATION_S", scale < 0.5 ? 4 : 8),
     /** Seconds of load before a service's measured runs (its JIT, and the broker's, reach steady state). */
     warmupS: num("BENCH_WARMUP_S", 5),
+    /**
+     * Seconds more for the first ingest service on the bench's fresh broker: the JVM compiles its produce
+     * path (acks = all, idempotent) under that load, for ~20 s on 2 cores (broker CPU per request 91 -> 25 us).
+     */
+    brokerWarmupS: num("BENCH_BROKER_WARMUP_S", 15),
     connections: num("BENCH_CONNECTIONS", 32),
     /** Time limits: a run stopped there reports its rate so far (and says so). */
     projectionTimeoutS: num("BENCH_PROJECTION_TIMEOUT_S", 120),
