@@ -123,19 +123,16 @@ export async function writePlan(sql: Sql, plan: BatchPlan, position?: PositionUp
 
 /** History rows, without their payloads, as a JSON array (bytes). */
 function historyBytes(rows: BatchPlan["history"]): Buffer {
-  const out = new JsonBytes(rows.length * 600);
   // A batch's rows share one projection time: its text is written once.
   let at: Date | undefined;
   let atJson = "null";
-  for (let i = 0; i < rows.length; i++) {
-    const h = rows[i]!;
+  return jsonArrayBytes(rows, rows.length * 600, (h) => {
     if (h.projectedAt !== at) {
       at = h.projectedAt;
       atJson = time(at);
     }
-    out.write(i === 0 ? "[" : ",").write(historyJson(h, atJson));
-  }
-  return out.write(rows.length === 0 ? "[]" : "]").bytes();
+    return historyJson(h, atJson);
+  });
 }
 
 /** Separates the payloads in their parameter: a control character, which valid JSON text never holds raw. */
